@@ -1,0 +1,29 @@
+# The two commands: `make demo` (the demo site on SQLite) and `make test` (the test suite;
+# DB=mysql runs it on MariaDB). Both set up what they need on a fresh machine.
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+$(VENV)/.installed: setup.cfg pyproject.toml requirements/test.txt
+	scripts/bootstrap.sh
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade "pip" "setuptools<81" wheel
+	$(PY) -m pip install -q -r requirements/test.txt -e .
+	touch $@
+
+.PHONY: install demo test test-mysql i18n
+install: $(VENV)/.installed
+
+demo: install
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py demo_setup
+	$(PY) manage.py runserver 0.0.0.0:$(PORT)
+
+test: install
+	scripts/bootstrap.sh
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+i18n: install
+	$(PY) scripts/i18n.py update

@@ -1,0 +1,50 @@
+"""Storage of the demo LMS: XBlock field values, the course outline, and recorded events.
+
+Stands in for the LMS's modulestore, courseware student module and grades/completion
+services; the plugin and the blocks never import it.
+"""
+from django.conf import settings
+from django.db import models
+
+
+class FieldValue(models.Model):
+    """One XBlock field value (JSON). ``user_id`` 0 means not user-specific."""
+
+    scope = models.CharField(max_length=40)
+    user_id = models.BigIntegerField(default=0)
+    block_id = models.CharField(max_length=255)
+    field_name = models.CharField(max_length=100)
+    value = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["block_id", "user_id", "scope", "field_name"], name="demo_field_unique")
+        ]
+
+
+class CourseUnit(models.Model):
+    """A unit (vertical) of a demo course, in outline order, with the blocks it holds."""
+
+    course_id = models.CharField(max_length=255, db_index=True)
+    chapter = models.CharField(max_length=200)
+    title = models.CharField(max_length=200)
+    url_name = models.CharField(max_length=100)
+    position = models.PositiveIntegerField()
+    children = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["course_id", "position"]
+        constraints = [models.UniqueConstraint(fields=["course_id", "url_name"], name="demo_unit_unique")]
+
+
+class BlockEvent(models.Model):
+    """A grade, completion or other event a block published, as the LMS would record it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE)
+    usage_id = models.CharField(max_length=255, db_index=True)
+    event_type = models.CharField(max_length=100)
+    data = models.JSONField(default=dict)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]

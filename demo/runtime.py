@@ -1,0 +1,224 @@
+"""An XBlock runtime for the demo site that gives blocks the services the LMS gives.
+
+``user`` carries the ``edx-platform.*`` attributes of the signed-in Django user, ``i18n``
+follows Django's active language, ``settings`` reads ``XBLOCK_SETTINGS``; grade and
+completion events are stored in ``BlockEvent`` and shown on the unit page.
+"""
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import urlencode
+from opaque_keys.edx.keys import UsageKey
+from opaque_keys.edx.locator import BlockUsageLocator
+from xblock.core import XBlock
+from xblock.exceptions import NoSuchDefinition
+from xblock.fields import ScopeIds
+from xblock.reference.user_service import UserService, XBlockUser
+from xblock.runtime import IdGenerator, IdReader, KeyValueStore, KvsFieldData, Runtime
+
+from .models import BlockEvent, FieldValue
+
+
+class DemoIdManager(IdReader, IdGenerator):
+    """Usage ids are the LMS's opaque block keys; the definition id is the usage id."""
+
+    def __init__(self, course_key=None):
+        self.course_key = course_key
+
+    def get_definition_id(self, usage_id):
+        return usage_id
+
+    def get_block_type(self, def_id):
+        try:
+            return UsageKey.from_string(str(def_id)).block_type
+        except Exception as exc:  # pylint: disable=broad-except
+            raise NoSuchDefinition(repr(def_id)) from exc
+
+    def create_definition(self, block_type, slug=None):
+        return BlockUsageLocator(self.course_key, block_type, slug)
+
+    def create_usage(self, def_id):
+        return def_id
+
+    def create_aside(self, definition_id, usage_id, aside_type):
+        raise NotImplementedError("The demo site has no asides")
+
+    def get_usage_id_from_aside(self, aside_id):
+        raise NotImplementedError
+
+    def get_definition_id_from_aside(self, aside_id):
+        raise NotImplementedError
+
+    def get_aside_type_from_usage(self, aside_id):
+        raise NotImplementedError
+
+    def get_aside_type_from_definition(self, aside_id):
+        raise NotImplementedError
+
+
+class DatabaseKeyValueStore(KeyValueStore):
+    """Field values in ``FieldValue``, read one block at a time (one query per block)."""
+
+    def __init__(self):
+        self._loaded: dict[tuple, dict] = {}
+
+    @staticmethod
+    def _row_key(key):
+        user_id = key.user_id if key.scope.user.attr_name != "none" else 0
+        return str(key.block_scope_id), int(user_id or 0), key.scope.name, key.field_name
+
+    def _block_values(self, block_id: str, user_id: int) -> dict:
+        cache_key = (block_id, user_id)
+        if cache_key not in self._loaded:
+            rows = FieldValue.objects.filter(block_id=block_id, user_id__in={0, user_id})
+            self._loaded[cache_key] = {
+                (r.block_id, r.user_id, r.scope, r.field_name): json.loads(r.value) for r in rows
+            }
+        return self._loaded[cache_key]
+
+    def get(self, key):
+        row = self._row_key(key)
+        values = self._block_values(row[0], row[1])
+        if row not in values:
+            raise KeyError(key.field_name)
+        return values[row]
+
+    def set(self, key, value):
+        self.set_many({key: value})
+
+    def set_many(self, update_dict):
+        for key, value in update_dict.items():
+            block_id, user_id, scope, name = self._row_key(key)
+            FieldValue.objects.update_or_create(
+                block_id=block_id, user_id=user_id, scope=scope, field_name=name,
+                defaults={"value": json.dumps(value, ensure_ascii=False)},
+            )
+            self._block_values(block_id, user_id)[(block_id, user_id, scope, name)] = value
+
+    def delete(self, key):
+        block_id, user_id, scope, name = self._row_key(key)
+        FieldValue.objects.filter(block_id=block_id, user_id=user_id, scope=scope, field_name=name).delete()
+        self._block_values(block_id, user_id).pop((block_id, user_id, scope, name), None)
+
+    def has(self, key):
+        row = self._row_key(key)
+        return row in self._block_values(row[0], row[1])
+
+
+def is_course_staff_user(user) -> bool:
+    """In the demo, course staff are Django staff or members of the "course_staff" group."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or user.groups.filter(name="course_staff").exists()
+
+
+class DemoUserService(UserService):
+    def __init__(self, user, **kwargs):
+        super().__init__(**kwargs)
+        self._user = user
+
+    def get_current_user(self):
+        user = self._user
+        authenticated = bool(user and user.is_authenticated)
+        staff = authenticated and is_course_staff_user(user)
+        xuser = XBlockUser(
+            is_current_user=True,
+            emails=[user.email] if authenticated and user.email else [],
+            full_name=(user.get_full_name() or user.get_username()) if authenticated else None,
+        )
+        xuser.opt_attrs = {
+            "edx-platform.is_authenticated": authenticated,
+            "edx-platform.user_id": user.pk if authenticated else None,
+            "edx-platform.username": user.get_username() if authenticated else None,
+            "edx-platform.user_is_staff": staff,
+            "edx-platform.user_role": ("instructor" if staff else "student") if authenticated else None,
+        }
+        return xuser
+
+
+class DemoI18nService:
+    """The ``i18n`` service: Django's translation machinery for the active language."""
+
+    def gettext(self, text):
+        return translation.gettext(text)
+
+    def ngettext(self, singular, plural, number):
+        return translation.ngettext(singular, plural, number)
+
+    ugettext = gettext
+    ungettext = ngettext
+
+    def strftime(self, dtime, fmt):
+        return dtime.strftime(fmt)
+
+    def get_javascript_i18n_catalog_url(self, block):  # pylint: disable=unused-argument
+        return None
+
+
+class DemoSettingsService:
+    def get_settings_bucket(self, block, default=None):
+        name = getattr(block, "block_settings_key", block.__class__.__name__)
+        return getattr(settings, "XBLOCK_SETTINGS", {}).get(name, default or {})
+
+
+class DemoRuntime(Runtime):
+    """One runtime per request, for the signed-in user."""
+
+    def __init__(self, user, course_key=None):
+        self.django_user = user
+        self.kvs = DatabaseKeyValueStore()
+        ids = DemoIdManager(course_key)
+        super().__init__(
+            ids, ids,
+            services={
+                "field-data": KvsFieldData(self.kvs),
+                "user": DemoUserService(user),
+                "i18n": DemoI18nService(),
+                "settings": DemoSettingsService(),
+            },
+        )
+        self._deprecated_per_instance_user_id = user.pk if user.is_authenticated else None
+
+    def load_block_type(self, block_type):
+        if block_type == "html":
+            from .html_block import DemoHtmlBlock  # pylint: disable=import-outside-toplevel
+            return DemoHtmlBlock
+        return XBlock.load_class(block_type, select=self.select)
+
+    def handler_url(self, block, handler_name, suffix="", query="", thirdparty=False):
+        kwargs = {"usage_id": str(block.scope_ids.usage_id), "handler": handler_name}
+        if suffix:
+            url = reverse("demo:handler_suffix", kwargs={**kwargs, "suffix": suffix})
+        else:
+            url = reverse("demo:handler", kwargs=kwargs)
+        if query:
+            url += "?" + (query if isinstance(query, str) else urlencode(query))
+        return url
+
+    def resource_url(self, resource):
+        return settings.STATIC_URL + resource
+
+    def local_resource_url(self, block, uri):
+        return reverse("demo:block_resource", kwargs={"block_type": block.scope_ids.block_type, "uri": uri})
+
+    def publish(self, block, event_type, event_data):
+        user = self.django_user if self.django_user.is_authenticated else None
+        BlockEvent.objects.create(
+            user=user, usage_id=str(block.scope_ids.usage_id), event_type=event_type,
+            data=json.loads(json.dumps(event_data, default=str)),
+        )
+
+    def block_for(self, usage_id: str):
+        key = UsageKey.from_string(usage_id)
+        self.id_reader.course_key = key.context_key
+        return self.get_block(key)
+
+    @staticmethod
+    def scope_ids_for(usage_key) -> ScopeIds:
+        return ScopeIds(None, usage_key.block_type, usage_key, usage_key)
+
+

@@ -1,0 +1,98 @@
+"""Pages of the demo LMS: course outline, unit (student or Studio view), handler endpoint."""
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import CourseKey, UsageKey
+from webob import Request as WebobRequest
+from xblock.exceptions import NoSuchHandlerError, NoSuchUsage
+
+from party_training.resources import static_path
+
+from .models import BlockEvent, CourseUnit
+from .runtime import DemoRuntime, is_course_staff_user
+
+
+def home(request):
+    courses = CourseUnit.objects.values_list("course_id", flat=True).distinct()
+    if len(set(courses)) == 1 and request.user.is_authenticated:
+        return redirect("demo:course", course_id=courses[0])
+    return render(request, "demo/home.html", {"courses": sorted(set(courses))})
+
+
+@login_required
+def course_outline(request, course_id):
+    units = list(CourseUnit.objects.filter(course_id=course_id))
+    if not units:
+        raise Http404
+    chapters: dict[str, list] = {}
+    for unit_ in units:
+        chapters.setdefault(unit_.chapter, []).append(unit_)
+    return render(request, "demo/course.html", {"course_id": course_id, "chapters": chapters.items()})
+
+
+@login_required
+def unit(request, course_id, url_name):
+    try:
+        course_key = CourseKey.from_string(course_id)
+    except InvalidKeyError as exc:
+        raise Http404 from exc
+    units = list(CourseUnit.objects.filter(course_id=course_id))
+    current = next((u for u in units if u.url_name == url_name), None)
+    if current is None:
+        raise Http404
+    staff = is_course_staff_user(request.user)
+    view_name = "studio_view" if staff and request.GET.get("view") == "studio" else "student_view"
+    runtime = DemoRuntime(request.user, course_key)
+    fragments = []
+    for usage_id in current.children:
+        block = runtime.get_block(UsageKey.from_string(usage_id))
+        frag = runtime.render(block, view_name if hasattr(block, view_name) else "student_view", {})
+        fragments.append({"usage_id": usage_id, "title": getattr(block, "display_name", ""), "frag": frag})
+    index = units.index(current)
+    events = BlockEvent.objects.filter(user=request.user, usage_id__in=current.children)[:20] \
+        if request.user.is_authenticated else []
+    return render(request, "demo/unit.html", {
+        "course_id": course_id, "unit": current, "fragments": fragments, "staff": staff, "view_name": view_name,
+        "previous": units[index - 1] if index > 0 else None,
+        "next": units[index + 1] if index + 1 < len(units) else None,
+        "events": events,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def handler(request, usage_id, handler, suffix=""):  # pylint: disable=redefined-outer-name
+    """The LMS's handler endpoint: the block answers a webob request."""
+    try:
+        usage_key = UsageKey.from_string(usage_id)
+    except InvalidKeyError:
+        return HttpResponseBadRequest("bad usage id")
+    runtime = DemoRuntime(request.user, usage_key.context_key)
+    try:
+        block = runtime.get_block(usage_key)
+    except NoSuchUsage as exc:
+        raise Http404 from exc
+    webob_request = WebobRequest(request.META.copy())
+    webob_request.body = request.body
+    try:
+        webob_response = runtime.handle(block, handler, webob_request, suffix)
+    except NoSuchHandlerError as exc:
+        raise Http404 from exc
+    response = HttpResponse(webob_response.body, status=webob_response.status_code)
+    for name, value in webob_response.headerlist:
+        if name.lower() not in {"content-length", "set-cookie"}:
+            response[name] = value
+    return response
+
+
+def block_resource(request, block_type, uri):
+    if ".." in uri or uri.startswith("/"):
+        raise Http404
+    path = static_path(*uri.split("/"))
+    if not path.is_file():
+        raise Http404
+    content_type = {"js": "application/javascript", "css": "text/css", "png": "image/png", "svg": "image/svg+xml"}
+    return HttpResponse(path.read_bytes(), content_type=content_type.get(uri.rsplit(".", 1)[-1], "text/plain"))

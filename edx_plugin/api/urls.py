@@ -1,0 +1,2 @@
+"""REST API v1 of the plugin."""
+urlpatterns = []

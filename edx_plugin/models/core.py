@@ -1,0 +1,219 @@
+"""Records that span courses and people: the organisation tree, members, the hours ledger.
+
+Block learner data (sign-ins, attempts, submissions…) lives in further models keyed by
+``course_id`` / ``usage_id`` strings; the models here are the shared foundation.
+"""
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Width of one path segment: the organisation's pk, zero-padded, then "/".
+PATH_DIGITS = 8
+
+
+class OrganizationKind(models.TextChoices):
+    COMMITTEE = "committee", _("Party committee")
+    GENERAL_BRANCH = "general_branch", _("General party branch")
+    BRANCH = "branch", _("Party branch")
+
+
+class Organization(models.Model):
+    """A node of the party organisation tree (党委 / 党总支 / 党支部), any depth.
+
+    ``path`` is a materialized path of zero-padded primary keys ("00000001/00000042/"), so a
+    subtree is one indexed prefix query (``path LIKE 'x%'``) on SQLite and MySQL alike.
+    """
+
+    code = models.CharField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent organisation"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    depth = models.PositiveSmallIntegerField(editable=False, default=0)
+
+    class Meta:
+        verbose_name = _("party organisation")
+        verbose_name_plural = _("party organisations")
+        ordering = ["path"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.parent_id and self.pk and self.parent.path.startswith(self.path):
+            raise ValidationError({"parent": _("An organisation cannot be placed under itself or its subtree.")})
+
+
+class MemberCategoryCode(models.TextChoices):
+    LEADING_CADRE = "leading_cadre", _("Leading cadre (county level and above)")
+    GENERAL_CADRE = "general_cadre", _("Cadre below county level")
+    MEMBER = "member", _("Party member")
+    NEW_MEMBER = "new_member", _("New party member")
+    YOUNG_MEMBER = "young_member", _("Young party member")
+    RURAL_MEMBER = "rural_member", _("Rural party member")
+    RETIRED_MEMBER = "retired_member", _("Retired party member")
+    BRANCH_SECRETARY = "branch_secretary", _("Grassroots branch secretary or committee member")
+    ACTIVIST = "activist", _("Party membership activist")
+
+
+class MemberCategory(models.Model):
+    """A member category with its credit-hour requirement, editable per site in the admin."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True, choices=MemberCategoryCode.choices)
+    required_hours = models.DecimalField(_("required hours"), max_digits=7, decimal_places=1)
+    period_years = models.PositiveSmallIntegerField(
+        _("period in years"), default=1,
+        help_text=_("The requirement is for this many years (5 for county-level cadres: 550 hours in 5 years)."),
+    )
+
+    class Meta:
+        verbose_name = _("member category")
+        verbose_name_plural = _("member categories")
+        ordering = ["code"]
+
+    def __str__(self):
+        return str(self.get_code_display())
+
+    @property
+    def yearly_hours(self) -> Decimal:
+        return (self.required_hours / self.period_years).quantize(Decimal("0.1"))
+
+
+class MemberProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="party_profile", verbose_name=_("user"),
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="members", verbose_name=_("organisation"),
+    )
+    categories = models.ManyToManyField(MemberCategory, related_name="members", verbose_name=_("member categories"))
+    full_name = models.CharField(_("full name"), max_length=100, blank=True)
+    join_date = models.DateField(_("date joined the party"), null=True, blank=True)
+    position = models.CharField(_("position"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("member profile")
+        verbose_name_plural = _("member profiles")
+
+    def __str__(self):
+        return self.full_name or self.user.get_username()
+
+
+class OrganizationAdmin(models.Model):
+    """Grants a user the organisation-admin role over an organisation and its subtree."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="party_admin_of", verbose_name=_("user"),
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="admins", verbose_name=_("organisation"),
+    )
+
+    class Meta:
+        verbose_name = _("organisation admin")
+        verbose_name_plural = _("organisation admins")
+        constraints = [models.UniqueConstraint(fields=["user", "organization"], name="party_orgadmin_unique")]
+
+    def __str__(self):
+        return f"{self.user} @ {self.organization}"
+
+
+class HourSource(models.TextChoices):
+    PARTY_CLASS = "party_class", _("Party class")
+    CONTEST = "contest", _("Knowledge contest")
+    WRITING = "writing", _("Writing assignment")
+    ROTATION = "rotation", _("Rotation training session")
+    COURSE = "course", _("Course passed")
+    SELF_STUDY = "self_study", _("Self-study")
+    MANUAL = "manual", _("Recorded by an administrator")
+    CORRECTION = "correction", _("Correction")
+
+
+__all__ = [
+    "PATH_DIGITS", "AppendOnlyError", "CourseRole", "HourEntry", "HourSource", "MemberCategory", "MemberCategoryCode",
+    "MemberProfile", "Organization", "OrganizationAdmin", "OrganizationKind",
+]
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to edit or delete a ledger line."""
+
+
+class HourEntry(models.Model):
+    """One line of a member's credit-hours ledger. Lines are never edited or deleted:
+    a correction is a reversing line pointing at the line it cancels."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="party_hour_entries", verbose_name=_("user"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    hours = models.DecimalField(_("hours"), max_digits=7, decimal_places=2)
+    source_kind = models.CharField(_("source"), max_length=20, choices=HourSource.choices)
+    source_ref = models.CharField(_("source reference"), max_length=255, blank=True)
+    course_id = models.CharField(_("course"), max_length=255, blank=True)
+    usage_id = models.CharField(_("course component"), max_length=255, blank=True)
+    date = models.DateField(_("date"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by",
+        verbose_name=_("reverses"),
+    )
+    # One line per (user, source): the database, not the caller, makes crediting idempotent.
+    idempotency_key = models.CharField(max_length=255, unique=True, null=True, blank=True, editable=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hour entry")
+        verbose_name_plural = _("hour entries")
+        ordering = ["-date", "-id"]
+        indexes = [
+            # Covering index for the yearly totals of the compliance summary.
+            models.Index(fields=["year", "user", "hours"], name="party_hours_year_user"),
+            models.Index(fields=["user", "year", "source_kind"], name="party_hours_user_year_src"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.year} {self.hours} ({self.source_kind})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Hour entries are append-only; add a reversing entry instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Hour entries are append-only; add a reversing entry instead.")
+
+
+class CourseRole(models.Model):
+    """Course staff role as the plugin knows it (for plugin pages outside a block).
+
+    Inside a block the LMS user service says who is staff; plugin pages (grading queue,
+    attendance, exports) check this table, which blocks fill when course staff open them
+    and admins can edit.
+    """
+
+    class Role(models.TextChoices):
+        STAFF = "staff", _("Course staff")
+        INSTRUCTOR = "instructor", _("Instructor")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="party_course_roles")
+    course_id = models.CharField(_("course"), max_length=255)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.STAFF)
+
+    class Meta:
+        verbose_name = _("course role")
+        verbose_name_plural = _("course roles")
+        constraints = [models.UniqueConstraint(fields=["user", "course_id"], name="party_courserole_unique")]
+
+    def __str__(self):
+        return f"{self.user} {self.role} {self.course_id}"

@@ -1,0 +1,17 @@
+"""Rendering of the plugin's pages: Django templates shipped in ``static/templates/plugin``."""
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import translation
+
+from party_training.resources import read_static, render_template
+
+
+def render_page(request, template: str, context: dict, status: int = 200) -> HttpResponse:
+    language = translation.get_language() or "zh-cn"
+    full_context = {
+        "request": request, "user": request.user, "csrf_token": get_token(request),
+        "html_lang": "zh-CN" if language.startswith("zh") else language,
+        "party_css": read_static("css", "party.css"),
+        **context,
+    }
+    return HttpResponse(render_template(template, full_context), status=status)

@@ -1,0 +1,1 @@
+"""Signal receivers. openedx-events receivers are connected only when the library is present."""

@@ -1,0 +1,137 @@
+"""Shared fixtures: users and organisations, blocks loaded from OLX into the demo runtime,
+handler calls through the demo LMS's handler endpoint, and headless Chromium."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser, Group
+from django.test import Client
+from lxml import etree
+from opaque_keys.edx.locator import BlockUsageLocator, CourseLocator
+
+from demo.models import CourseUnit
+from demo.runtime import DemoRuntime
+from party_training.edx_plugin.models import MemberCategory, MemberProfile, Organization
+from party_training.edx_plugin.services.organizations import save_organization
+
+COURSE_ID = "course-v1:TestOrg+T101+2026"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user("name", staff=False, course_staff=False, org=None, categories=("member",))"""
+    counter = {"n": 0}
+
+    def _make(username=None, *, staff=False, course_staff=False, org=None, categories=("member",), full_name=""):
+        counter["n"] += 1
+        username = username or f"user{counter['n']}"
+        user = get_user_model().objects.create_user(username, f"{username}@example.com", "pw", is_staff=staff)
+        if course_staff:
+            user.groups.add(Group.objects.get_or_create(name="course_staff")[0])
+        if org is not None:
+            profile = MemberProfile.objects.create(user=user, organization=org, full_name=full_name or username)
+            profile.categories.set(MemberCategory.objects.filter(code__in=categories))
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def make_org(db):
+    def _make(code, name=None, kind="branch", parent=None):
+        return save_organization(Organization(code=code, name=name or code, kind=kind, parent=parent))
+
+    return _make
+
+
+def load_block(olx: str, course_id: str = COURSE_ID, unit: str = "unit1") -> str:
+    """Parse one block's OLX like a Studio import and place it in a demo unit; returns the usage id."""
+    node = etree.fromstring(olx.encode("utf-8"), parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    course_key = CourseLocator.from_string(course_id)
+    runtime = DemoRuntime(AnonymousUser(), course_key)
+    usage_key = BlockUsageLocator(course_key, node.tag, node.get("url_name") or "block1")
+    block = runtime.load_block_type(node.tag).parse_xml(node, runtime, runtime.scope_ids_for(usage_key))
+    block.save()
+    unit_row, _ = CourseUnit.objects.get_or_create(
+        course_id=course_id, url_name=unit, defaults={"chapter": "T", "title": unit, "position": 1, "children": []},
+    )
+    if str(usage_key) not in unit_row.children:
+        unit_row.children.append(str(usage_key))
+        unit_row.save()
+    return str(usage_key)
+
+
+def get_block(usage_id: str, user=None):
+    """The block as ``user`` sees it (anonymous when None), in a fresh demo runtime."""
+    from opaque_keys.edx.keys import UsageKey  # pylint: disable=import-outside-toplevel
+    key = UsageKey.from_string(usage_id)
+    return DemoRuntime(user or AnonymousUser(), key.context_key).get_block(key)
+
+
+def call_handler(usage_id: str, handler: str, user=None, data=None, method: str = "POST", suffix: str = ""):
+    """Call a block handler through the demo LMS endpoint; returns (status, parsed JSON or text)."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    url = f"/xblock/{usage_id}/handler/{handler}" + (f"/{suffix}" if suffix else "")
+    if method == "GET":
+        response = client.get(url, data or {})
+    else:
+        body = data if isinstance(data, (str, bytes)) else json.dumps(data or {})
+        response = client.post(url, body, content_type="application/json")
+    try:
+        return response.status_code, json.loads(response.content)
+    except ValueError:
+        return response.status_code, response.content.decode("utf-8", "replace")
+
+
+def export_olx(usage_id: str) -> str:
+    block = get_block(usage_id)
+    node = etree.Element(block.scope_ids.block_type)
+    block.add_xml_to_node(node)
+    return etree.tostring(node, encoding="unicode")
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        if os.environ.get("PARTY_REQUIRE_BROWSER") == "1":
+            pytest.fail("Chromium is required (apt-get install chromium fonts-wqy-microhei)")
+        pytest.skip("Chromium is not installed; scripts/bootstrap.sh installs it")
+    return path
+
+
+@pytest.fixture
+def browser(chromium_path, live_server):  # pylint: disable=redefined-outer-name,unused-argument
+    """A headless Chromium (Debian's) driven by Playwright; yields the Playwright browser."""
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright  # pylint: disable=import-outside-toplevel
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--disable-quic", "--no-first-run",
+        ])
+        yield chromium
+        chromium.close()
+
+
+def login(page, base_url: str, username: str, password: str = "pw"):
+    page.goto(f"{base_url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+def screenshot(page, name: str):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

@@ -1,0 +1,1 @@
+"""Party-training XBlocks (one module per block)."""

@@ -1,0 +1,228 @@
+"""Behaviour every party-training block shares: identity, roles, JSON handlers, rendering,
+the Studio editor and safe XML.
+
+Blocks stay thin: they render, accept input, and call ``edx_plugin.services``.
+"""
+from __future__ import annotations
+
+import json
+from functools import wraps
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+from lxml import etree
+from web_fragments.fragment import Fragment
+from webob import Response
+from xblock.core import XBlock, XBlockMixin
+from xblock.fields import Boolean, DateTime, Dict, Float, Integer, List, String
+
+from party_training.resources import read_static, render_template
+
+# No entities, no DTD, no network: OLX and uploaded XML cannot reach files or hosts.
+SAFE_XML_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True,
+)
+
+STAFF_ROLES = {"staff", "instructor", "administrator"}
+
+
+def safe_fromstring(text: str | bytes):
+    if isinstance(text, str):
+        text = text.encode("utf-8")
+    return etree.fromstring(text, parser=SAFE_XML_PARSER)
+
+
+def json_response(payload, status: int = 200) -> Response:
+    return Response(
+        body=json.dumps(payload, ensure_ascii=False, default=str).encode("utf-8"),
+        status=status, content_type="application/json", charset="utf-8",
+    )
+
+
+class HandlerError(Exception):
+    """Raised inside a handler to answer with a translated message and an HTTP status."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def json_handler(role: str = "learner"):
+    """Decorate a block method as a JSON-in / JSON-out handler with a role check.
+
+    ``role`` is "learner" (any signed-in user), "staff" (course staff), or "public". Bad
+    JSON, a refused role and ``HandlerError`` become JSON errors with a translated message.
+    """
+    if role not in {"learner", "staff", "public"}:
+        raise ValueError(role)
+
+    def decorator(func):
+        @XBlock.handler
+        @wraps(func)
+        def wrapper(self, request, suffix=""):
+            if role != "public" and self.current_user_id() is None:
+                return json_response({"error": _("Please sign in first.")}, status=403)
+            if role == "staff" and not self.is_course_staff():
+                return json_response({"error": _("Only course staff may do this.")}, status=403)
+            if request.method == "GET":
+                data = dict(request.GET)
+            else:
+                try:
+                    data = json.loads(request.body.decode("utf-8") or "{}")
+                except (ValueError, UnicodeDecodeError):
+                    return json_response({"error": _("The request is not valid JSON.")}, status=400)
+                if not isinstance(data, dict):
+                    return json_response({"error": _("The request must be a JSON object.")}, status=400)
+            try:
+                result = func(self, data, suffix)
+            except HandlerError as exc:
+                return json_response({"error": exc.message}, status=exc.status)
+            if isinstance(result, Response):
+                return result
+            return json_response(result)
+
+        wrapper.required_role = role
+        return wrapper
+
+    return decorator
+
+
+@XBlock.needs("user")
+@XBlock.wants("i18n", "settings")
+class PartyBlockMixin(XBlockMixin):
+    """Identity and rendering helpers; the LMS and the demo site provide the same services."""
+
+    # --- identity -----------------------------------------------------------------------
+    def _xblock_user(self):
+        return self.runtime.service(self, "user").get_current_user()
+
+    def current_user_id(self) -> int | None:
+        user = self._xblock_user()
+        if not user.opt_attrs.get("edx-platform.is_authenticated", True):
+            return None
+        return user.opt_attrs.get("edx-platform.user_id")
+
+    def current_django_user(self):
+        user_id = self.current_user_id()
+        if user_id is None:
+            return None
+        return get_user_model().objects.filter(pk=user_id).first()
+
+    def is_course_staff(self) -> bool:
+        attrs = self._xblock_user().opt_attrs
+        is_staff = bool(attrs.get("edx-platform.user_is_staff")) or attrs.get("edx-platform.user_role") in STAFF_ROLES
+        if is_staff and attrs.get("edx-platform.user_id") is not None:
+            # Plugin pages outside the block (attendance, grading queue) check this record.
+            from party_training.edx_plugin.services.permissions import record_course_staff  # pylint: disable=import-outside-toplevel
+            record_course_staff(attrs["edx-platform.user_id"], self.course_id_str)
+        return is_staff
+
+    @property
+    def course_id_str(self) -> str:
+        usage_id = self.scope_ids.usage_id
+        context_key = getattr(usage_id, "context_key", None) or getattr(usage_id, "course_key", None)
+        return str(context_key) if context_key is not None else ""
+
+    @property
+    def usage_id_str(self) -> str:
+        return str(self.scope_ids.usage_id)
+
+    # --- rendering ----------------------------------------------------------------------
+    def render_fragment(self, template: str, context: dict, *, js: str | None = None, css: str | None = None,
+                        init_fn: str | None = None, js_args: dict | None = None) -> Fragment:
+        frag = Fragment(render_template(template, context))
+        frag.add_css(read_static("css", "party.css"))
+        if css:
+            frag.add_css(read_static("css", css))
+        if js:
+            frag.add_javascript(read_static("js", "party_common.js"))
+            frag.add_javascript(read_static("js", js))
+            frag.initialize_js(init_fn, js_args or {})
+        return frag
+
+
+class StudioEditorMixin:
+    """A Studio editor built from ``editable_fields``: scalars as inputs, lists and dicts as JSON.
+
+    Blocks add their own checks in ``validate_studio_values`` (return a dict of field -> message).
+    The editor posts to ``studio_submit`` the way Studio editors do.
+    """
+
+    editable_fields: tuple[str, ...] = ()
+
+    def _editor_field(self, name: str) -> dict:
+        field = self.fields[name]
+        value = getattr(self, name)
+        if isinstance(field, (List, Dict)):
+            kind, shown = "json", json.dumps(value, ensure_ascii=False, indent=2)
+        elif isinstance(field, Boolean):
+            kind, shown = "bool", value
+        elif isinstance(field, (Integer, Float)):
+            kind, shown = "number", value
+        elif isinstance(field, DateTime):
+            kind, shown = "datetime", value.strftime("%Y-%m-%dT%H:%M") if value else ""
+        elif isinstance(field, String) and field.runtime_options.get("multiline_editor"):
+            kind, shown = "text", value
+        else:
+            kind, shown = "string", value
+        values = getattr(field, "values", None)
+        return {
+            "name": name, "kind": kind, "value": shown, "label": field.display_name or name,
+            "help": field.help or "", "choices": values if isinstance(values, (list, tuple)) else None,
+        }
+
+    def studio_view(self, context=None):
+        fields = [self._editor_field(name) for name in self.editable_fields]
+        return self.render_fragment(
+            "blocks/studio_editor.html", {"fields": fields, "block_type": self.scope_ids.block_type},
+            js="studio_editor.js", init_fn="PartyStudioEditor",
+        )
+
+    def _coerce(self, name: str, raw):
+        field = self.fields[name]
+        if isinstance(field, (List, Dict)):
+            value = json.loads(raw) if isinstance(raw, str) else raw
+            if not isinstance(value, list if isinstance(field, List) else dict):
+                raise ValueError
+            return value
+        if isinstance(field, Boolean):
+            return bool(raw)
+        if isinstance(field, Integer):
+            return int(raw)
+        if isinstance(field, Float):
+            return float(raw)
+        if isinstance(field, DateTime):
+            return field.from_json(raw) if raw else None
+        return "" if raw is None else str(raw)
+
+    def validate_studio_values(self, values: dict) -> dict:
+        """Block-specific checks; return ``{field: translated message}``."""
+        return {}
+
+    @json_handler(role="staff")
+    def studio_submit(self, data, suffix=""):
+        submitted = data.get("values")
+        if not isinstance(submitted, dict):
+            raise HandlerError(_("Nothing to save."))
+        values, errors = {}, {}
+        for name in self.editable_fields:
+            if name not in submitted:
+                continue
+            try:
+                values[name] = self._coerce(name, submitted[name])
+            except (TypeError, ValueError):
+                errors[name] = _("This value is not valid.")
+        if not errors:
+            errors = self.validate_studio_values(values)
+        if errors:
+            return json_response({"error": _("Please correct the highlighted fields."), "fields": errors}, 400)
+        for name, value in values.items():
+            setattr(self, name, value)
+        return {"result": "success"}
+
+
+__all__ = [
+    "HandlerError", "PartyBlockMixin", "SAFE_XML_PARSER", "StudioEditorMixin", "json_handler",
+    "json_response", "safe_fromstring",
+]
