@@ -24,7 +24,10 @@ def read_static(*parts: str) -> str:
 
 @lru_cache(maxsize=1)
 def template_engine() -> Engine:
-    return Engine(dirs=[str(static_path("templates"))], autoescape=True)
+    return Engine(
+        dirs=[str(static_path("templates"))], autoescape=True,
+        libraries={"i18n": "django.templatetags.i18n", "l10n": "django.templatetags.l10n", "tz": "django.templatetags.tz"},
+    )
 
 
 def render_template(name: str, context: dict | None = None) -> str:

@@ -1,0 +1,49 @@
+"""The platform finds the plugin through entry points and applies its settings and URLs
+with edx_django_utils.plugins, exactly as lms/envs and lms/urls.py do."""
+import types
+
+import pytest
+from django.urls import resolve, reverse
+from edx_django_utils.plugins import add_plugins, get_plugin_apps, get_plugin_url_patterns
+
+APP = "party_training.edx_plugin.apps.PartyTrainingConfig"
+
+
+@pytest.mark.parametrize("project_type", ["lms.djangoapp", "cms.djangoapp"])
+def test_app_discovered_through_entry_points(project_type):
+    assert APP in get_plugin_apps(project_type)
+
+
+@pytest.mark.parametrize("project_type", ["lms.djangoapp", "cms.djangoapp"])
+@pytest.mark.parametrize("settings_type", ["common", "production", "test"])
+def test_settings_applied(project_type, settings_type, monkeypatch):
+    module = types.ModuleType("fake_platform_settings")
+    module.ENV_TOKENS = {"PARTY_TRAINING": {"COURSE_PASSED_HOURS": 4}}
+    module.PARTY_TRAINING = {"ROSTER_MAX_ROWS": 10}
+    monkeypatch.setitem(__import__("sys").modules, "fake_platform_settings", module)
+    add_plugins("fake_platform_settings", project_type, settings_type)
+    assert module.PARTY_TRAINING["ROSTER_MAX_ROWS"] == 10  # the site's own value wins over the default
+    assert "VIDEO_IFRAME_HOSTS" in module.PARTY_TRAINING
+    # Production reads the site's YAML (ENV_TOKENS); the other environments ignore it.
+    expected = 4 if settings_type == "production" else 0
+    assert module.PARTY_TRAINING["COURSE_PASSED_HOURS"] == expected
+
+
+@pytest.mark.parametrize("project_type", ["lms.djangoapp", "cms.djangoapp"])
+def test_url_patterns_mounted_under_namespace(project_type):
+    patterns = get_plugin_url_patterns(project_type)
+    namespaces = [getattr(p, "namespace", None) for p in patterns]
+    assert "party_training" in namespaces
+
+
+def test_learning_file_url_resolves_in_the_platform_layout():
+    url = reverse("party_training:learning_file")
+    assert url == "/party-training/my/"
+    assert resolve(url).namespace == "party_training"
+
+
+def test_app_label_and_migrations(django_db_setup):  # pylint: disable=unused-argument
+    from django.apps import apps  # pylint: disable=import-outside-toplevel
+    config = apps.get_app_config("party_training")
+    assert config.name == "party_training.edx_plugin"
+    assert config.plugin_app["url_config"]["lms.djangoapp"]["namespace"] == "party_training"

@@ -1,0 +1,61 @@
+"""The learner's own learning file: this year's hours by source against the requirement."""
+import datetime
+import re
+
+import pytest
+
+from party_training.edx_plugin.services.hours import credit_hours, reverse_entry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def member(make_user, make_org):
+    branch = make_org("B1", "第一党支部")
+    return make_user("zhang", org=branch, categories=("member",), full_name="张三")
+
+
+def test_requires_login(client):
+    response = client.get("/party-training/my/")
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_shows_hours_by_source_in_chinese(client, member):
+    year = datetime.date.today().year
+    credit_hours(member, 8, "party_class", "pc1", date=datetime.date(year, 3, 1))
+    wrong, _ = credit_hours(member, 5, "self_study", "s1", date=datetime.date(year, 3, 2))
+    reverse_entry(wrong)
+    credit_hours(member, 30, "course", "last-year", date=datetime.date(year - 1, 6, 1))
+    client.force_login(member)
+    html = client.get("/party-training/my/").content.decode()
+    assert "我的学习档案" in html and "张三" in html and "第一党支部" in html
+    assert "已完成 8 学时，应修 32 学时" in html
+    assert "本年度还差 24 学时" in html
+    assert 'aria-valuenow="25"' in html
+    assert "党课" in html
+    # The reversed self-study nets to zero and last year's course is not this year's.
+    assert not re.search(r"自学</td><td>5", html) and "课程结业" not in html
+
+
+def test_english_when_chosen(client, member):
+    client.force_login(member)
+    client.cookies["django_language"] = "en"
+    html = client.get("/party-training/my/").content.decode()
+    assert "My learning file" in html and "8 of" not in html and "No hours recorded this year yet." in html
+
+
+def test_only_own_data_and_bounded_queries(client, member, make_user, make_org, django_assert_max_num_queries):
+    other = make_user("li", org=make_org("B2"), full_name="李四")
+    credit_hours(other, 12, "contest", "c1")
+    client.force_login(member)
+    with django_assert_max_num_queries(8):
+        html = client.get("/party-training/my/").content.decode()
+    assert "李四" not in html and "知识竞赛" not in html
+
+
+def test_user_text_is_escaped(client, make_user, make_org):
+    payload = '<script>alert("x")</script>'
+    user = make_user("xss", org=make_org("B3", payload), full_name=payload)
+    client.force_login(user)
+    html = client.get("/party-training/my/").content.decode()
+    assert payload not in html and "&lt;script&gt;" in html
