@@ -2,7 +2,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from .models import CourseRole, HourEntry, MemberCategory, MemberProfile, Organization, OrganizationAdmin
+from .models import CourseCredit, CourseRole, HourEntry, MemberCategory, MemberProfile, Organization, OrganizationAdmin
 from .services.hours import HoursError, reverse_entry
 from .services.organizations import save_organization
 
@@ -86,3 +86,9 @@ class HourEntryAdmin(admin.ModelAdmin):
             except HoursError as exc:
                 self.message_user(request, f"{entry}: {exc}", messages.WARNING)
         self.message_user(request, _("%(count)d entries reversed.") % {"count": done})
+
+
+@admin.register(CourseCredit)
+class CourseCreditAdmin(admin.ModelAdmin):
+    list_display = ("course_id", "hours")
+    search_fields = ("course_id",)

@@ -136,7 +136,7 @@ class HourSource(models.TextChoices):
 
 
 __all__ = [
-    "PATH_DIGITS", "AppendOnlyError", "CourseRole", "HourEntry", "HourSource", "MemberCategory", "MemberCategoryCode",
+    "PATH_DIGITS", "AppendOnlyError", "CourseCredit", "CourseRole", "HourEntry", "HourSource", "MemberCategory", "MemberCategoryCode",
     "MemberProfile", "Organization", "OrganizationAdmin", "OrganizationKind",
 ]
 
@@ -217,3 +217,17 @@ class CourseRole(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.role} {self.course_id}"
+
+
+class CourseCredit(models.Model):
+    """Credit hours a training centre grants for passing a course (学时 for a whole course)."""
+
+    course_id = models.CharField(_("course"), max_length=255, unique=True)
+    hours = models.DecimalField(_("hours"), max_digits=7, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("course credit hours")
+        verbose_name_plural = _("course credit hours")
+
+    def __str__(self):
+        return f"{self.course_id}: {self.hours}"
