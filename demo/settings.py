@@ -1,8 +1,11 @@
 """Settings of the demo site (the main job: SQLite) and of the tests (SQLite or MariaDB with DB=mysql)."""
 import os
+import sys
 from pathlib import Path
 
-from edx_django_utils.plugins import add_plugins, get_plugin_apps
+from edx_django_utils.plugins import get_plugin_apps
+
+from party_training.edx_plugin.settings.common import plugin_settings
 
 BASE_DIR = Path(__file__).resolve().parent
 SECRET_KEY = os.environ.get("DEMO_SECRET_KEY", "demo-only-not-secret")
@@ -17,10 +20,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "submissions",  # edx-submissions: writing scores reach the gradebook as on the LMS
     "demo",
 ]
-# The plugin is found the way the LMS finds it: through its lms.djangoapp entry point.
-INSTALLED_APPS += get_plugin_apps("lms.djangoapp")
+# The plugin is found the way the LMS finds it, through its lms.djangoapp entry point; other
+# plugins installed in the same environment (the platform's library set) are left out.
+INSTALLED_APPS += [app for app in get_plugin_apps("lms.djangoapp") if app.startswith("party_training.")]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -65,6 +70,8 @@ else:
         "OPTIONS": {"timeout": 30},
     }}
 
+# As the LMS: apps without their own default (edx-submissions) keep integer keys.
+DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
@@ -91,4 +98,4 @@ XBLOCK_SETTINGS = {}
 
 # What the LMS does for a plugin: apply its settings module for this environment.
 PARTY_TRAINING = {}
-add_plugins(__name__, "lms.djangoapp", "common")
+plugin_settings(sys.modules[__name__])

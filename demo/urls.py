@@ -2,9 +2,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
-from edx_django_utils.plugins import get_plugin_url_patterns
+
+from party_training.edx_plugin.apps import PartyTrainingConfig
 
 from . import views
+
+_PLUGIN_URLS = PartyTrainingConfig.plugin_app["url_config"]["lms.djangoapp"]
 
 demo_patterns = [
     path("", views.home, name="home"),
@@ -21,4 +24,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-] + get_plugin_url_patterns("lms.djangoapp")
+    # Mounted as the LMS mounts the plugin (its url_config); other installed plugins are left out.
+    re_path(_PLUGIN_URLS["regex"], include("party_training.edx_plugin.urls", namespace=_PLUGIN_URLS["namespace"])),
+]

@@ -1,12 +1,28 @@
 """The platform finds the plugin through entry points and applies its settings and URLs
 with edx_django_utils.plugins, exactly as lms/envs and lms/urls.py do."""
+import sys
 import types
 
 import pytest
 from django.urls import resolve, reverse
-from edx_django_utils.plugins import add_plugins, get_plugin_apps, get_plugin_url_patterns
+from edx_django_utils.plugins import add_plugins, get_plugin_apps, get_plugin_url_patterns, registry
 
 APP = "party_training.edx_plugin.apps.PartyTrainingConfig"
+
+
+@pytest.fixture(autouse=True)
+def only_this_plugin(monkeypatch):
+    """In the platform's library set other plugins are installed too; their settings functions
+    need the whole LMS settings module. Keep the platform's real discovery, narrowed to ours."""
+    discover = registry.get_plugin_app_configs
+
+    def ours(project_type):
+        configs = [c for c in discover(project_type) if c.name == "party_training.edx_plugin"]
+        assert configs, "the plugin was not discovered through its entry point"
+        return configs
+
+    for module in ("plugin_settings", "plugin_urls"):
+        monkeypatch.setattr(f"edx_django_utils.plugins.{module}.registry.get_plugin_app_configs", ours)
 
 
 @pytest.mark.parametrize("project_type", ["lms.djangoapp", "cms.djangoapp"])
@@ -20,7 +36,7 @@ def test_settings_applied(project_type, settings_type, monkeypatch):
     module = types.ModuleType("fake_platform_settings")
     module.ENV_TOKENS = {"PARTY_TRAINING": {"COURSE_PASSED_HOURS": 4}}
     module.PARTY_TRAINING = {"ROSTER_MAX_ROWS": 10}
-    monkeypatch.setitem(__import__("sys").modules, "fake_platform_settings", module)
+    monkeypatch.setitem(sys.modules, "fake_platform_settings", module)
     add_plugins("fake_platform_settings", project_type, settings_type)
     assert module.PARTY_TRAINING["ROSTER_MAX_ROWS"] == 10  # the site's own value wins over the default
     assert "VIDEO_IFRAME_HOSTS" in module.PARTY_TRAINING
