@@ -1,0 +1,45 @@
+"""The demo site as `make demo` prepares it: users, roster, course, hours; every unit renders
+for a learner and, with the Studio editor, for course staff."""
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from demo.models import CourseUnit
+from party_training.edx_plugin.models import MemberProfile, Organization
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(db):  # pylint: disable=unused-argument
+    call_command("demo_setup", verbosity=0)
+
+
+def test_setup_is_repeatable_and_loads_everything(demo):  # pylint: disable=unused-argument,redefined-outer-name
+    counts = (Organization.objects.count(), MemberProfile.objects.count(), CourseUnit.objects.count())
+    call_command("demo_setup", verbosity=0)
+    assert (Organization.objects.count(), MemberProfile.objects.count(), CourseUnit.objects.count()) == counts
+    assert counts[1] >= 200 and counts[2] >= 1
+    assert get_user_model().objects.filter(username__in=["learner", "learner2", "instructor", "orgadmin", "admin"]).count() == 5
+
+
+def test_learner_sees_chinese_learning_file_and_every_unit(demo, client):  # pylint: disable=unused-argument,redefined-outer-name
+    assert client.login(username="learner", password="demo1234")
+    html = client.get("/party-training/my/").content.decode()
+    assert "我的学习档案" in html and "张学员" in html and "课程结业" in html
+    for unit in CourseUnit.objects.all():
+        response = client.get(f"/courses/{unit.course_id}/unit/{unit.url_name}/")
+        assert response.status_code == 200, unit.url_name
+        assert "Traceback" not in response.content.decode()
+
+
+def test_instructor_gets_studio_editor_and_learner_does_not(demo, client):  # pylint: disable=unused-argument,redefined-outer-name
+    unit = CourseUnit.objects.exclude(url_name="welcome").first() or CourseUnit.objects.first()
+    url = f"/courses/{unit.course_id}/unit/{unit.url_name}/?view=studio"
+    assert client.login(username="learner", password="demo1234")
+    assert "party-studio-form" not in client.get(url).content.decode()
+    assert client.login(username="instructor", password="demo1234")
+    response = client.get(url)
+    assert response.status_code == 200
+    if unit.url_name != "welcome":
+        assert "party-studio-form" in response.content.decode()
