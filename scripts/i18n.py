@@ -5,7 +5,7 @@
     python scripts/i18n.py check    # exit 1 listing every msgid without a translation
 
 Translators edit the fragments in ``i18n/zh_CN/`` (one per area, so parallel work does not
-collide); the catalogs under ``edx_plugin/locale`` (shipped) and ``demo/locale`` (demo site
+collide; ``demo.po`` translates the demo site, the others the shipped plugin); the catalogs under ``edx_plugin/locale`` (shipped) and ``demo/locale`` (demo site
 only) are generated from the sources and those fragments.
 """
 from __future__ import annotations
@@ -22,10 +22,10 @@ import polib
 ROOT = Path(__file__).resolve().parent.parent
 FRAGMENTS = ROOT / "i18n" / "zh_CN"
 LANGUAGES = ("zh_CN", "en")
-# catalog directory -> source directories it is extracted from
+# catalog directory -> (source directories it is extracted from, fragments that translate it)
 CATALOGS = {
-    ROOT / "edx_plugin" / "locale": ["edx_plugin", "xblocks", "static"],
-    ROOT / "demo" / "locale": ["demo"],
+    ROOT / "edx_plugin" / "locale": (["edx_plugin", "xblocks", "static"], lambda name: name != "demo.po"),
+    ROOT / "demo" / "locale": (["demo"], lambda name: name == "demo.po"),
 }
 
 
@@ -47,9 +47,9 @@ def extract(locale_dir: Path, sources: list[str], out_dir: Path) -> dict[str, po
     return {lang: polib.pofile(str(work / "locale" / lang / "LC_MESSAGES" / "django.po")) for lang in LANGUAGES}
 
 
-def load_fragments() -> dict[tuple[str, str], polib.POEntry]:
+def load_fragments(wanted) -> dict[tuple[str, str], polib.POEntry]:
     translations: dict[tuple[str, str], polib.POEntry] = {}
-    for path in sorted(FRAGMENTS.glob("*.po")):
+    for path in sorted(p for p in FRAGMENTS.glob("*.po") if wanted(p.name)):
         for entry in polib.pofile(str(path)):
             if entry.msgstr or entry.msgstr_plural:
                 translations.setdefault((entry.msgctxt or "", entry.msgid), entry)
@@ -85,10 +85,10 @@ def fill(catalog: polib.POFile, language: str, translations) -> list[str]:
 
 
 def build(write: bool) -> list[str]:
-    translations = load_fragments()
     problems = []
     with tempfile.TemporaryDirectory() as tmp:
-        for locale_dir, sources in CATALOGS.items():
+        for locale_dir, (sources, wanted) in CATALOGS.items():
+            translations = load_fragments(wanted)
             fresh = extract(locale_dir, sources, Path(tmp))
             for language, catalog in fresh.items():
                 missing = fill(catalog, language, translations)

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from demo.olx import load_course
 from party_training.edx_plugin.models import MemberCategory, MemberProfile, Organization, OrganizationAdmin
 from party_training.edx_plugin.services.hours import credit_hours
+from party_training.edx_plugin.services.question_banks import load_bank_fixtures
 from party_training.edx_plugin.services.roster import import_roster
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures"
@@ -36,6 +37,7 @@ class Command(BaseCommand):
             if not result.ok:
                 raise CommandError("\n".join(str(e) for e in result.errors))
         course_id = load_course(FIXTURES / "demo_course" / "course.xml")
+        load_bank_fixtures(FIXTURES / "question_banks", course_id)
         self._users(course_id)
         self.stdout.write(self.style.SUCCESS(
             f"Demo ready: course {course_id}. Open http://127.0.0.1:8000/ and sign in as learner, learner2, "
@@ -49,7 +51,8 @@ class Command(BaseCommand):
         root = Organization.objects.get(code="DEMO")
         for username, full_name, flags, org_code, categories in DEMO_USERS:
             user, _ = User.objects.get_or_create(username=username)
-            user.first_name, user.last_name = full_name[1:], full_name[:1]
+            # Chinese names are written family name first, as one string.
+            user.first_name, user.last_name = full_name, ""
             user.email = f"{username}@example.com"
             user.is_staff = flags.get("is_staff", False)
             user.is_superuser = flags.get("is_superuser", False)
