@@ -29,6 +29,13 @@ def test_demo_tour(browser, live_server):
     page.goto(f"{live_server.url}/party-training/my/")
     assert "我的学习档案" in page.inner_text("body")
     screenshot(page, "demo_learning_file")
+    # The language switch turns the site to English and back.
+    page.goto(f"{live_server.url}/courses/{units[0].course_id}/")
+    with page.expect_navigation():
+        page.select_option("#demo-language", "en")
+    assert "Course outline" in page.inner_text("body")
+    page.goto(f"{live_server.url}/party-training/my/")
+    assert "My learning file" in page.inner_text("body")
     context.close()
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})

@@ -43,3 +43,34 @@ def test_instructor_gets_studio_editor_and_learner_does_not(demo, client):  # py
     assert response.status_code == 200
     if unit.url_name != "welcome":
         assert "party-studio-form" in response.content.decode()
+
+
+def test_published_grades_and_completion_are_recorded_and_shown(demo, client):  # pylint: disable=unused-argument,redefined-outer-name
+    from opaque_keys.edx.keys import UsageKey  # pylint: disable=import-outside-toplevel
+
+    from demo.models import BlockEvent  # pylint: disable=import-outside-toplevel
+    from demo.runtime import DemoRuntime  # pylint: disable=import-outside-toplevel
+
+    learner = get_user_model().objects.get(username="learner")
+    unit = CourseUnit.objects.get(url_name="welcome")
+    key = UsageKey.from_string(unit.children[0])
+    runtime = DemoRuntime(learner, key.context_key)
+    block = runtime.get_block(key)
+    runtime.publish(block, "grade", {"value": 8, "max_value": 10})
+    runtime.publish(block, "completion", {"completion": 1.0})
+    assert BlockEvent.objects.filter(user=learner, usage_id=str(key)).count() == 2
+    assert client.login(username="learner", password="demo1234")
+    html = client.get(f"/courses/{unit.course_id}/unit/welcome/").content.decode()
+    assert "平台记录的成绩与完成情况" in html and "max_value" in html and "completion" in html
+
+
+def test_user_service_gives_the_lms_attributes(demo):  # pylint: disable=unused-argument,redefined-outer-name
+    from demo.runtime import DemoUserService  # pylint: disable=import-outside-toplevel
+
+    instructor = get_user_model().objects.get(username="instructor")
+    attrs = DemoUserService(instructor).get_current_user().opt_attrs
+    assert attrs["edx-platform.user_id"] == instructor.pk
+    assert attrs["edx-platform.username"] == "instructor"
+    assert attrs["edx-platform.user_is_staff"] is True and attrs["edx-platform.user_role"] == "instructor"
+    learner = get_user_model().objects.get(username="learner")
+    assert DemoUserService(learner).get_current_user().opt_attrs["edx-platform.user_is_staff"] is False
