@@ -1,0 +1,4 @@
+"""The demo LMS (not shipped)."""
+from .celery import app as celery_app
+
+__all__ = ["celery_app"]

@@ -94,6 +94,8 @@ REST_FRAMEWORK = {
 
 # Celery runs tasks inline in the demo and the tests, as on a site without workers.
 CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BROKER_URL = "memory://"
 XBLOCK_SETTINGS = {}
 
 # What the LMS does for a plugin: apply its settings module for this environment.
