@@ -1,14 +1,29 @@
 """Admin of the plugin: organisations, members, category requirements, the (read-only) ledger."""
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from .models import CourseCredit, CourseRole, HourEntry, MemberCategory, MemberProfile, Organization, OrganizationAdmin
+from .roster_admin import RosterImportMixin
 from .services.hours import HoursError, reverse_entry
-from .services.organizations import save_organization
+from .services.organizations import save_organization, validate_placement
+
+
+class OrganizationForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ("code", "name", "kind", "parent")
+
+    def clean(self):
+        cleaned = super().clean()
+        # Cycles and over-deep trees become form errors instead of server errors on save.
+        validate_placement(Organization(pk=self.instance.pk, parent=cleaned.get("parent")))
+        return cleaned
 
 
 @admin.register(Organization)
-class OrganizationModelAdmin(admin.ModelAdmin):
+class OrganizationModelAdmin(RosterImportMixin, admin.ModelAdmin):
+    form = OrganizationForm
     list_display = ("indented_name", "code", "kind")
     list_filter = ("kind",)
     search_fields = ("name", "code")
@@ -92,3 +107,5 @@ class HourEntryAdmin(admin.ModelAdmin):
 class CourseCreditAdmin(admin.ModelAdmin):
     list_display = ("course_id", "hours")
     search_fields = ("course_id",)
+from . import admin_contest  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
+from . import admin_writing  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
