@@ -1,2 +1,14 @@
-"""REST API v1 of the plugin."""
-urlpatterns = []
+"""REST API v1 of the plugin, mounted at ``party-training/api/v1/`` (namespace ``party_training``)."""
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("organizations", views.OrganizationViewSet, basename="api-organization")
+router.register("members", views.MemberViewSet, basename="api-member")
+
+urlpatterns = [
+    path("me/hours/", views.MyHoursView.as_view(), name="api-my-hours"),
+    *router.urls,
+]

@@ -2,17 +2,22 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..models import HourEntry, HourSource, MemberCategory, MemberProfile, Organization
 from .organizations import ancestor_ids_from_path
 
 ZERO = Decimal("0")
+MAX_CREDIT = Decimal("1000")
+CENT = Decimal("0.01")  # the ledger's precision (HourEntry.hours has two decimal places)
+KEY_LENGTH = HourEntry._meta.get_field("idempotency_key").max_length
 
 
 class HoursError(ValueError):
@@ -20,7 +25,12 @@ class HoursError(ValueError):
 
 
 def _key(user_id: int, source_kind: str, source_ref: str) -> str:
-    return f"{source_kind}:{user_id}:{source_ref}"[:255]
+    """The line's idempotency key: readable when it fits the column, else with the reference hashed,
+    so that two long references sharing a prefix never collapse into one key."""
+    key = f"{source_kind}:{user_id}:{source_ref}"
+    if len(key) <= KEY_LENGTH:
+        return key
+    return f"{source_kind}:{user_id}:sha256:{hashlib.sha256(source_ref.encode('utf-8')).hexdigest()}"
 
 
 def credit_hours(
@@ -29,10 +39,12 @@ def credit_hours(
 ) -> tuple[HourEntry, bool]:
     """Credit ``hours`` to ``user`` for one source. Idempotent per (user, source_kind, source_ref):
     a second call, even concurrent, returns the existing line and ``created=False``."""
-    from django.utils.translation import gettext as _  # pylint: disable=import-outside-toplevel
-
-    hours = Decimal(str(hours))
-    if hours <= 0 or hours > Decimal("1000"):
+    try:
+        hours = Decimal(str(hours)).quantize(CENT)
+        in_range = ZERO < hours <= MAX_CREDIT
+    except InvalidOperation as exc:  # not a number, NaN or infinite
+        raise HoursError(_("Hours must be a number.")) from exc
+    if not in_range:
         raise HoursError(_("Hours must be greater than 0 and at most 1000."))
     if source_kind not in HourSource.values or source_kind == HourSource.CORRECTION:
         raise HoursError(_("Unknown source of hours."))
@@ -53,14 +65,28 @@ def credit_hours(
             entry.save()
             return entry, True
     except IntegrityError:
-        # A concurrent request credited the same source first.
-        return HourEntry.objects.get(idempotency_key=key), False
+        existing = _committed_line(key)  # a concurrent request credited the same source first
+        if existing is None:
+            raise  # another constraint failed (e.g. the user was deleted)
+        return existing, False
+
+
+def _committed_line(key: str) -> HourEntry | None:
+    """The line another transaction committed under ``key``.
+
+    On MySQL/MariaDB a plain read inside a caller's REPEATABLE READ transaction would use a snapshot
+    that predates that line; a locking read sees it. The lock is shared: racing losers already hold
+    shared locks on the key from their failed inserts, and exclusive ones would deadlock them.
+    """
+    if connection.vendor == "mysql":
+        table = connection.ops.quote_name(HourEntry._meta.db_table)
+        lines = HourEntry.objects.raw(f"SELECT * FROM {table} WHERE idempotency_key = %s LOCK IN SHARE MODE", [key])
+        return next(iter(lines), None)
+    return HourEntry.objects.filter(idempotency_key=key).first()
 
 
 def reverse_entry(entry: HourEntry, *, recorded_by=None, note: str = "") -> HourEntry:
     """Cancel a line with a reversing line (the ledger is append-only). A line is reversed once."""
-    from django.utils.translation import gettext as _  # pylint: disable=import-outside-toplevel
-
     if entry.reverses_id is not None:
         raise HoursError(_("A correction cannot itself be reversed."))
     try:
@@ -107,24 +133,20 @@ class HoursSummary:
 
 
 def summary_for_user(user, year: int | None = None) -> HoursSummary:
-    """This year's hours by source against the member's requirement (two queries)."""
+    """This year's hours by source against the member's requirement (three queries)."""
     year = year or timezone.localdate().year
     rows = (
-        HourEntry.objects.filter(user=user, year=year).values("source_kind").annotate(total=Sum("hours"))
+        HourEntry.objects.filter(user=user, year=year).order_by()
+        .values("source_kind", "reverses__source_kind").annotate(total=Sum("hours"))
     )
-    totals = {r["source_kind"]: r["total"] or ZERO for r in rows}
-    # Corrections are shown against the source they correct.
-    corrections = (
-        HourEntry.objects.filter(user=user, year=year, source_kind=HourSource.CORRECTION)
-        .values("reverses__source_kind").annotate(total=Sum("hours"))
-    )
-    totals.pop(HourSource.CORRECTION, None)
-    for row in corrections:
-        kind = row["reverses__source_kind"]
+    totals: dict[str, Decimal] = {}
+    for row in rows:
+        # Corrections are shown against the source they correct.
+        kind = row["reverses__source_kind"] if row["source_kind"] == HourSource.CORRECTION else row["source_kind"]
         totals[kind] = totals.get(kind, ZERO) + (row["total"] or ZERO)
     profile = MemberProfile.objects.filter(user=user).prefetch_related("categories").first()
     by_source = [(kind, str(label), totals[kind]) for kind, label in HourSource.choices if totals.get(kind)]
-    total = sum((h for _, _, h in by_source), ZERO)
+    total = sum((hours for _kind, _label, hours in by_source), ZERO)
     return HoursSummary(year=year, total=total, required=yearly_requirement(profile), by_source=by_source)
 
 
@@ -140,43 +162,70 @@ class ComplianceRow:
 
 
 def compliance_summary(year: int, root: Organization | None = None) -> dict[int, ComplianceRow]:
-    """Per organisation (counting its whole subtree): members, members meeting the yearly requirement.
+    """Per organisation of the tree (or of ``root``'s subtree), counting its whole subtree: members, and
+    members whose total for ``year`` reaches the highest yearly requirement of their categories.
 
-    Three streamed queries whatever the size: members of the subtree, their categories'
-    requirement, their yearly totals. Roll-up along materialized paths happens in Python,
-    holding one small row per organisation and one number per member.
+    Three queries whatever the size. The database does the per-member work in one aggregate: the
+    year's totals come from the covering index on (year, user, hours), are compared with each member's
+    requirement, and are counted per organisation. Python only rolls those per-organisation counts up
+    the materialized paths, so memory grows with the organisations, never with members or lines.
     """
-    members = MemberProfile.objects.all()
-    orgs = Organization.objects.all()
-    if root is not None:
-        members = members.filter(organization__path__startswith=root.path)
-        orgs = orgs.filter(path__startswith=root.path)
-    org_paths = dict(orgs.values_list("id", "path").iterator(chunk_size=5000))
-
-    required: dict[int, Decimal] = {}
-    req_rows = MemberCategory.objects.filter(members__isnull=False)
-    if root is not None:
-        req_rows = req_rows.filter(members__organization__path__startswith=root.path)
-    req_rows = req_rows.values_list("members__user_id", "required_hours", "period_years")
-    for user_id, hours, period in req_rows.iterator(chunk_size=5000):
-        yearly = hours / period
-        if yearly > required.get(user_id, ZERO):
-            required[user_id] = yearly
-
-    entries = HourEntry.objects.filter(year=year)
-    if root is not None:
-        entries = entries.filter(user__party_profile__organization__path__startswith=root.path)
-    totals = dict(entries.values("user_id").annotate(t=Sum("hours")).values_list("user_id", "t").iterator(chunk_size=5000))
+    orgs = Organization.objects.all() if root is None else Organization.objects.filter(path__startswith=root.path)
+    org_paths = dict(orgs.values_list("id", "path"))
+    yearly = [(category.pk, category.yearly_hours) for category in MemberCategory.objects.all()]
 
     result: dict[int, ComplianceRow] = {pk: ComplianceRow(pk) for pk in org_paths}
     root_depth = len(ancestor_ids_from_path(root.path)) - 1 if root is not None else 0
-    for user_id, org_id in members.values_list("user_id", "organization_id").iterator(chunk_size=5000):
-        path = org_paths.get(org_id)
-        if path is None:
-            continue
-        met = (totals.get(user_id) or ZERO) >= required.get(user_id, ZERO)
-        for ancestor_id in ancestor_ids_from_path(path)[root_depth:]:
-            row = result[ancestor_id]
-            row.members += 1
-            row.compliant += met
+    with connection.cursor() as cursor:
+        cursor.execute(*_compliance_sql(year, yearly, root.path if root is not None else None))
+        for org_id, members, compliant in cursor.fetchall():
+            path = org_paths.get(org_id)
+            if path is None:
+                continue  # moved into the subtree after the organisations were read
+            for ancestor_id in ancestor_ids_from_path(path)[root_depth:]:
+                row = result[ancestor_id]
+                row.members += members
+                row.compliant += int(compliant)
     return result
+
+
+def _compliance_sql(year: int, yearly: list[tuple[int, Decimal]], root_path: str | None) -> tuple[str, list]:
+    """Members and compliant members per organisation, as one aggregate over derived tables.
+
+    Raw SQL because the ORM cannot join a grouped subquery. Derived tables rather than correlated
+    subqueries: MariaDB runs a correlated subquery once per member (3.3 s for 100,000 members) but
+    groups a derived table in one index scan. Under a root, the totals are restricted to the subtree's
+    members in the derived table itself, which keeps the lookups on the covering (year, user) index.
+    """
+    def table(model) -> str:
+        return connection.ops.quote_name(model._meta.db_table)
+
+    profiles, orgs, entries = table(MemberProfile), table(Organization), table(HourEntry)
+    links = table(MemberProfile.categories.through)
+    # Per-category yearly figures come from the model (rounded as members see them), as parameters.
+    whens = " ".join("WHEN %s THEN CAST(%s AS DECIMAL(9, 1))" for _category in yearly)
+    requirement = f"MAX(CASE membercategory_id {whens} ELSE 0 END)" if yearly else "0"
+    requirement_params = [value for category_id, hours in yearly for value in (category_id, str(hours))]
+    if root_path is None:
+        members_join = entries_join = ""
+        members_params = entries_params = []
+    else:
+        members_join = f"JOIN {orgs} o ON o.id = p.organization_id AND o.path LIKE %s"
+        entries_join = (f"JOIN {profiles} p2 ON p2.user_id = e.user_id "
+                        f"JOIN {orgs} o2 ON o2.id = p2.organization_id AND o2.path LIKE %s")
+        members_params = entries_params = [root_path + "%"]
+    sql = f"""
+        SELECT p.organization_id, COUNT(*),
+               SUM(CASE WHEN COALESCE(t.total, 0) >= COALESCE(r.required, 0) THEN 1 ELSE 0 END)
+        FROM {profiles} p
+        {members_join}
+        LEFT JOIN (
+            SELECT memberprofile_id, {requirement} AS required FROM {links} GROUP BY memberprofile_id
+        ) r ON r.memberprofile_id = p.id
+        LEFT JOIN (
+            SELECT e.user_id, SUM(e.hours) AS total FROM {entries} e {entries_join}
+            WHERE e.year = %s GROUP BY e.user_id
+        ) t ON t.user_id = p.user_id
+        GROUP BY p.organization_id
+    """
+    return sql, [*members_params, *requirement_params, *entries_params, year]
