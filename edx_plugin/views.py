@@ -2,16 +2,24 @@
 from django.contrib.auth.decorators import login_required
 from django.utils import timezone
 
-from .pages import render_page
-from .services.hours import summary_for_user
 from .models import MemberProfile
+from .pages import render_page
+from .services.hours import ledger_lines, summary_for_user
+
+LEARNING_FILE_LINES = 100
 
 
 @login_required
 def learning_file(request):
     """The signed-in learner's own learning file (role: any signed-in user, own data only)."""
     year = timezone.localdate().year
-    profile = MemberProfile.objects.select_related("organization").filter(user=request.user).first()
+    profile = (
+        MemberProfile.objects.select_related("organization").prefetch_related("categories")
+        .filter(user=request.user).first()
+    )
     return render_page(request, "plugin/learning_file.html", {
-        "summary": summary_for_user(request.user, year), "profile": profile,
+        "summary": summary_for_user(request.user, year),
+        "profile": profile,
+        "categories": list(profile.categories.all()) if profile else [],
+        "lines": list(ledger_lines(request.user.pk, year)[:LEARNING_FILE_LINES]),
     })

@@ -24,8 +24,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..models import HourEntry, MemberCategoryCode, Organization
-from ..services.hours import ComplianceRow, compliance_summary, summary_for_user
+from ..models import MemberCategoryCode, Organization
+from ..services.hours import ComplianceRow, compliance_summary, ledger_lines, summary_for_user
 from ..services.permissions import visible_members, visible_organizations
 from .permissions import IsOrganizationViewer
 from .serializers import (
@@ -184,10 +184,8 @@ class MemberViewSet(APIMixin, viewsets.ReadOnlyModelViewSet):
     def entries(self, request, username=None):  # pylint: disable=unused-argument
         """The member's ledger lines, newest first (read-only: corrections are reversing lines)."""
         member = self.get_object()
-        queryset = HourEntry.objects.filter(user_id=member.user_id).select_related("recorded_by")
-        if request.query_params.get("year"):
-            queryset = queryset.filter(year=requested_year(request))
-        page = self.paginate_queryset(queryset.order_by("-date", "-id"))
+        year = requested_year(request) if request.query_params.get("year") else None
+        page = self.paginate_queryset(ledger_lines(member.user_id, year))
         return self.get_paginated_response(HourEntrySerializer(page, many=True).data)
 
 

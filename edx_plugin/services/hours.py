@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -101,6 +101,14 @@ def reverse_entry(entry: HourEntry, *, recorded_by=None, note: str = "") -> Hour
             return reversal
     except IntegrityError as exc:
         raise HoursError(_("This entry has already been reversed.")) from exc
+
+
+def ledger_lines(user_id: int, year: int | None = None) -> QuerySet[HourEntry]:
+    """A member's ledger lines, newest first; corrections show the line they reverse."""
+    lines = HourEntry.objects.filter(user_id=user_id).select_related("recorded_by", "reverses")
+    if year is not None:
+        lines = lines.filter(year=year)
+    return lines.order_by("-date", "-id")
 
 
 def yearly_requirement(profile: MemberProfile | None) -> Decimal:

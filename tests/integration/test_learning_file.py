@@ -33,8 +33,12 @@ def test_shows_hours_by_source_in_chinese(client, member):
     assert "本年度还差 24 学时" in html
     assert 'aria-valuenow="25"' in html
     assert "党课" in html
+    by_source = html[html.index("学时来源明细"):html.index("本年度学时记录")]
+    ledger = html[html.index("本年度学时记录"):]
     # The reversed self-study nets to zero and last year's course is not this year's.
-    assert not re.search(r"自学</td><td>5", html) and "课程结业" not in html
+    assert not re.search(r"自学</td><td>5", by_source) and "课程结业" not in html
+    # The ledger shows the line and its correction.
+    assert "<td>自学</td><td>5</td>" in ledger and "<td>更正（自学）</td><td>-5</td>" in ledger
 
 
 def test_english_when_chosen(client, member):
