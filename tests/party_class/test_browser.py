@@ -1,0 +1,129 @@
+"""The party class in headless Chromium, as the issue tells it: the lecturer opens the sign-in
+screen, a learner signs in on a phone with the code shown there and asks a question, another
+learner arrives through the QR code's address and upvotes it, the lecturer answers and publishes,
+and the learners see the answer. Screenshots go to test-artifacts/ (desktop and phone width)."""
+import re
+
+import pytest
+
+from tests.conftest import COURSE_ID, load_block, login, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 740}
+ALLOWED_LATIN = {"English", "QR"}
+
+OLX = """
+<party_class url_name="pc_browser" display_name="专题党课：学党章 守党规 做合格党员"
+    lecturer_name="王建国" lecturer_position="党委书记" lecturer_organization="示范党委"
+    schedule="live" session_start="2026-12-01T09:00:00+08:00" session_end="2026-12-01T11:00:00+08:00"
+    credit_hours="2.0" require_signin="true" require_content="true" require_reflection="true"
+    reflection_min_chars="30" onsite_code_period="60">
+  <body><p>党章是党的根本大法，是全党必须共同遵守的根本行为规范。</p></body>
+  <key_point>对照党员八项义务查找差距</key_point>
+  <reflection_prompt>谈谈你对做合格党员的认识。</reflection_prompt>
+  <expected_organization code="PC"/>
+</party_class>
+"""
+
+
+def untranslated_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[A-Za-z]{3,}", text) if w not in ALLOWED_LATIN}
+
+
+def new_page(browser, viewport, errors):
+    context = browser.new_context(viewport=viewport, locale="zh-CN")
+    page = context.new_page()
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return context, page
+
+
+def assert_fits(page, viewport):
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+
+
+def test_sign_in_question_vote_answer(browser, live_server, people):
+    load_block(OLX, unit="pc_unit")
+    unit_url = f"{live_server.url}/courses/{COURSE_ID}/unit/pc_unit/"
+    errors: list[str] = []
+
+    # The lecturer opens the sign-in screen from the block's staff tools.
+    lecturer_ctx, lecturer = new_page(browser, DESKTOP, errors)
+    login(lecturer, live_server.url, "lecturer")
+    lecturer.goto(unit_url)
+    with lecturer_ctx.expect_page() as opened:
+        lecturer.click(".pc-projector-link")
+    projector = opened.value
+    projector.set_viewport_size({"width": 1600, "height": 900})
+    projector.wait_for_selector(".pc-code-big")
+    code = projector.get_attribute(".pc-code-big", "data-code")
+    assert re.fullmatch(r"\d{6}", code)
+    assert projector.locator(".pc-projector-qr svg").count() == 1
+    assert projector.inner_text(".pc-count") == "0"
+    screenshot(projector, "party_class_projector")
+
+    # Learner A types the code shown there on a phone, then asks a question.
+    a_ctx, learner_a = new_page(browser, PHONE, errors)
+    login(learner_a, live_server.url, "alice")
+    learner_a.goto(unit_url)
+    learner_a.fill(".pc-code", projector.get_attribute(".pc-code-big", "data-code"))
+    learner_a.click(".pc-onsite-form button[type=submit]")
+    learner_a.wait_for_selector(".pc-signin-forms", state="hidden")
+    assert "签到成功" in learner_a.inner_text(".pc-signin-status")
+    assert learner_a.locator('.pc-req[data-req="signin"].pc-req--done').count() == 1
+    learner_a.check('input[type=radio][value="difficult"]')
+    learner_a.fill(".pc-ask-text", "如何把党章要求落实到基层日常工作中？")
+    learner_a.click(".pc-ask-form button[type=submit]")
+    learner_a.wait_for_selector(".pc-q[data-question] .pc-tag--difficult")
+    assert "如何把党章要求落实到基层日常工作中？" in learner_a.inner_text(".pc-question-list")
+    block_text = learner_a.inner_text(".party-class")
+    assert not untranslated_words(block_text), untranslated_words(block_text)
+    assert_fits(learner_a, PHONE)
+    screenshot(learner_a, "party_class_learner_phone")
+
+    # The projector's live count follows.
+    projector.wait_for_function("document.querySelector('.pc-count').textContent === '1'", timeout=10000)
+
+    # Learner B arrives through the QR code's address (code pre-filled), signs in and upvotes.
+    b_ctx, learner_b = new_page(browser, PHONE, errors)
+    login(learner_b, live_server.url, "bob")
+    qr_code = projector.get_attribute(".pc-code-big", "data-code")
+    learner_b.goto(f"{unit_url}?party_code={qr_code}")
+    assert learner_b.input_value(".pc-code") == qr_code
+    learner_b.click(".pc-onsite-form button[type=submit]")
+    learner_b.wait_for_selector(".pc-signin-forms", state="hidden")
+    assert "签到成功" in learner_b.inner_text(".pc-signin-status")
+    learner_b.click(".pc-q[data-question] .pc-vote")
+    learner_b.wait_for_selector(".pc-vote.pc-vote--on")
+    assert "1 人赞同" in learner_b.inner_text(".pc-vote")
+    projector.wait_for_function("document.querySelector('.pc-count').textContent === '2'", timeout=10000)
+    screenshot(projector, "party_class_projector_count")
+
+    # The lecturer answers on the question board and publishes the answer.
+    lecturer.goto(unit_url)
+    lecturer.click('.pc-tab[data-tab="board"]')
+    lecturer.wait_for_selector(".pc-board-item")
+    assert "1 人赞同" in lecturer.inner_text(".pc-board-item .pc-q-votes")
+    lecturer.fill(".pc-board-item .pc-answer-input", "要把党章学习同履职尽责结合起来，从具体事做起。")
+    lecturer.click(".pc-board-item >> text=公开答复")
+    lecturer.wait_for_selector(".pc-board-item .pc-badge--ok")
+    lecturer.locator(".pc-staff").scroll_into_view_if_needed()
+    screenshot(lecturer, "party_class_question_board")
+    lecturer.click('.pc-tab[data-tab="attendance"]')
+    lecturer.wait_for_selector(".pc-att-table")
+    assert "已签到 2" in lecturer.inner_text(".pc-att-summary")
+    screenshot(lecturer, "party_class_attendance")
+
+    # Both learners now see the published answer.
+    for page, name in ((learner_b, "party_class_answer_phone"), (learner_a, None)):
+        page.reload()
+        page.wait_for_selector(".pc-answer")
+        assert "从具体事做起" in page.inner_text(".pc-answer")
+        assert_fits(page, PHONE)
+        if name:
+            screenshot(page, name)
+
+    for context in (lecturer_ctx, a_ctx, b_ctx):
+        context.close()
+    assert not errors, errors

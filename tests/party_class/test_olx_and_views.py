@@ -1,0 +1,138 @@
+"""Authoring: every field round-trips through OLX, unsafe markup and video hosts are refused,
+the Studio editor validates, and the learner and staff views render (also for anonymous users)."""
+import datetime
+
+import pytest
+from django.test import override_settings
+from lxml import etree
+
+from party_training.xblocks.party_class import PartyClassBlock, video_embed
+from tests.conftest import COURSE_ID, call_handler, export_olx, get_block, load_block
+
+from .conftest import FULL_OLX
+
+# A non-default value for every editable field: a new field without OLX support fails here.
+EVERY_FIELD = {
+    "display_name": "专题党课", "lecturer_name": "王建国", "lecturer_position": "书记", "lecturer_organization": "市委",
+    "schedule": "recorded",
+    "session_start": datetime.datetime(2026, 12, 1, 1, 0, tzinfo=datetime.timezone.utc),
+    "session_end": datetime.datetime(2026, 12, 1, 3, 30, tzinfo=datetime.timezone.utc),
+    "video_url": "https://cdn.example.com/lecture.mp4", "body": "<p>正文 <strong>重点</strong> &amp; 更多</p>",
+    "key_points": ["要点一", "要点 <二>"], "materials": [{"title": "材料 & 附件", "url": "https://example.com/a.pdf?x=1&y=2"}],
+    "credit_hours": 1.5, "require_signin": False, "require_content": False, "require_reflection": True,
+    "reflection_prompt": "谈谈\n体会", "reflection_min_chars": 123, "reflection_graded": True,
+    "reflection_max_score": 20.0, "questions_enabled": False,
+    "questions_open": datetime.datetime(2026, 11, 30, 0, 0, tzinfo=datetime.timezone.utc),
+    "questions_close": datetime.datetime(2026, 12, 2, 0, 0, tzinfo=datetime.timezone.utc),
+    "answers_need_publish": False, "allow_anonymous": False, "online_signin": False,
+    "online_signin_start": datetime.datetime(2026, 12, 1, 0, 30, tzinfo=datetime.timezone.utc),
+    "online_signin_end": datetime.datetime(2026, 12, 1, 4, 0, tzinfo=datetime.timezone.utc),
+    "onsite_signin": False, "onsite_code_period": 45, "expected_organizations": ["PC-B1", "PC-B2"],
+}
+
+
+def test_every_field_is_covered():
+    assert set(EVERY_FIELD) == set(PartyClassBlock.editable_fields)
+    for name, value in EVERY_FIELD.items():
+        assert value != PartyClassBlock.fields[name].default, name
+
+
+@pytest.mark.django_db
+def test_every_field_round_trips_through_olx():
+    usage_id = load_block('<party_class url_name="rt"/>')
+    block = get_block(usage_id)
+    for name, value in EVERY_FIELD.items():
+        setattr(block, name, value)
+    block.save()
+    first = export_olx(usage_id)
+    node = etree.fromstring(first)
+    node.set("url_name", "rt2")
+    copy = get_block(load_block(etree.tostring(node, encoding="unicode")))
+    for name, value in EVERY_FIELD.items():
+        assert getattr(copy, name) == value, name
+    assert export_olx(str(copy.scope_ids.usage_id)) == first
+
+
+@pytest.mark.django_db
+def test_olx_import_sanitizes_body_and_reads_local_times():
+    block = get_block(load_block(FULL_OLX))
+    assert "<script>" not in block.body and "<strong>根本大法</strong>" in block.body
+    assert block.session_start == datetime.datetime(2026, 12, 1, 1, 0, tzinfo=datetime.timezone.utc)
+    assert block.key_points == ["第一点", "第二点"] and block.expected_organizations == ["PC"]
+
+
+@pytest.mark.django_db
+def test_bad_olx_values_are_reported():
+    with pytest.raises(ValueError, match="onsite_code_period"):
+        load_block('<party_class url_name="bad" onsite_code_period="soon"/>')
+    with pytest.raises(ValueError, match="require_signin"):
+        load_block('<party_class url_name="bad2" require_signin="maybe"/>')
+
+
+@override_settings(PARTY_TRAINING={"VIDEO_IFRAME_HOSTS": ["player.bilibili.com"]})
+def test_video_allow_list():
+    assert video_embed("https://player.bilibili.com/player.html?bvid=1")["kind"] == "iframe"
+    assert video_embed("http://player.bilibili.com/player.html")["kind"] == "blocked"  # iframes only over https
+    assert video_embed("https://evil.example.com/player.html")["kind"] == "blocked"
+    assert video_embed("https://player.bilibili.com.evil.example/x")["kind"] == "blocked"
+    assert video_embed("javascript:alert(1)//a.mp4")["kind"] == "blocked"
+    assert video_embed("https://cdn.example.com/v/lecture.MP4")["kind"] == "html5"
+    assert video_embed("/asset-v1:Org+C+R+type@asset+block@v.webm")["kind"] == "html5"
+    assert video_embed("")["kind"] == ""
+
+
+@pytest.mark.django_db
+def test_learner_view_shows_iframe_and_sanitized_text(block_id, people, client):
+    client.force_login(people["a"])
+    html = client.get(f"/courses/{COURSE_ID}/unit/unit1/").content.decode()
+    assert 'src="https://player.bilibili.com/player.html?bvid=BV1xx"' in html
+    assert "<strong>根本大法</strong>" in html and "alert(1)" not in html
+    assert "王建国" in html and 'class="pc-onsite-form"' in html and 'class="pc-reflection-form"' in html
+    assert 'class="pc-staff"' not in html, "learners must not get the staff tools"
+
+
+@pytest.mark.django_db
+def test_disallowed_video_host_is_not_embedded(people, client):
+    load_block('<party_class url_name="v" video_url="https://evil.example.com/embed/1"/>')
+    client.force_login(people["a"])
+    html = client.get(f"/courses/{COURSE_ID}/unit/unit1/").content.decode()
+    assert "evil.example.com" not in html and "<iframe" not in html
+
+
+@pytest.mark.django_db
+def test_staff_view_has_tools_and_anonymous_view_has_no_forms(block_id, people, client):
+    client.force_login(people["staff"])
+    html = client.get(f"/courses/{COURSE_ID}/unit/unit1/").content.decode()
+    assert 'class="pc-staff"' in html and "pc-projector-link" in html
+    block = get_block(block_id)
+    anonymous = block.runtime.render(block, "student_view", {}).body_html()
+    assert 'class="pc-onsite-form"' not in anonymous and "王建国" in anonymous
+
+
+@pytest.mark.django_db
+def test_student_view_data_has_no_learner_data(block_id):
+    data = get_block(block_id).student_view_data()
+    assert data["video"]["kind"] == "iframe" and data["credit_hours"] == 2.5
+    assert "<script>" not in data["body"]
+
+
+@pytest.mark.django_db
+def test_studio_editor_validates_and_sanitizes(block_id, people):
+    staff = people["staff"]
+    status, body = call_handler(block_id, "studio_submit", staff, {"values": {
+        "video_url": "https://evil.example.com/x", "onsite_code_period": "3", "session_end": "2026-12-01T00:00",
+        "require_signin": False, "require_content": False, "require_reflection": False,
+        "materials": '[{"title": "x", "url": "javascript:alert(1)"}]', "credit_hours": "-1",
+    }})
+    assert status == 400
+    assert set(body["fields"]) >= {"video_url", "onsite_code_period", "session_end", "require_content", "materials",
+                                   "credit_hours"}
+    status, body = call_handler(block_id, "studio_submit", staff, {"values": {
+        "body": '<p onclick="x()">好</p><iframe src="https://evil.example.com"></iframe>', "onsite_code_period": "60",
+        "key_points": '["甲", "乙"]', "expected_organizations": '["PC-B1"]',
+    }})
+    assert status == 200, body
+    block = get_block(block_id)
+    assert block.body == "<p>好</p>" and block.onsite_code_period == 60 and block.key_points == ["甲", "乙"]
+    status, _ = call_handler(block_id, "studio_submit", people["a"], {"values": {"display_name": "x"}})
+    assert status == 403
