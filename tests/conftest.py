@@ -2,12 +2,14 @@
 handler calls through the demo LMS's handler endpoint, and headless Chromium."""
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, Group
 from django.test import Client
@@ -23,9 +25,17 @@ COURSE_ID = "course-v1:TestOrg+T101+2026"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
+def ensure_member_categories():
+    """Transactional tests flush the tables, also the rows the data migration seeded: re-seed."""
+    if not MemberCategory.objects.exists():
+        migration = importlib.import_module("party_training.edx_plugin.migrations.0002_default_member_categories")
+        migration.seed(django_apps, None)
+
+
 @pytest.fixture
 def make_user(db):
     """make_user("name", staff=False, course_staff=False, org=None, categories=("member",))"""
+    ensure_member_categories()
     counter = {"n": 0}
 
     def _make(username=None, *, staff=False, course_staff=False, org=None, categories=("member",), full_name=""):

@@ -5,12 +5,13 @@ import pytest
 from django.core.management import call_command
 
 from demo.models import CourseUnit
-from tests.conftest import login, screenshot
+from tests.conftest import ensure_member_categories, login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_demo_tour(browser, live_server):
+    ensure_member_categories()
     call_command("demo_setup", verbosity=0)
     units = list(CourseUnit.objects.all())
     errors = []
