@@ -5,10 +5,12 @@ Blocks stay thin: they render, accept input, and call ``edx_plugin.services``.
 """
 from __future__ import annotations
 
+import datetime
 import json
 from functools import wraps
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from lxml import etree
 from web_fragments.fragment import Fragment
@@ -161,14 +163,18 @@ class StudioEditorMixin:
         elif isinstance(field, (Integer, Float)):
             kind, shown = "number", value
         elif isinstance(field, DateTime):
-            kind, shown = "datetime", value.strftime("%Y-%m-%dT%H:%M") if value else ""
+            # Authors read and type the site's local time (TIME_ZONE); the field stores UTC.
+            kind, shown = "datetime", timezone.localtime(value).strftime("%Y-%m-%dT%H:%M") if value else ""
         elif isinstance(field, String) and field.runtime_options.get("multiline_editor"):
             kind, shown = "text", value
         else:
             kind, shown = "string", value
         values = getattr(field, "values", None)
+        label = field.display_name or name
+        if kind == "datetime":
+            label = _("%(label)s (time zone %(zone)s)") % {"label": label, "zone": timezone.get_current_timezone_name()}
         return {
-            "name": name, "kind": kind, "value": shown, "label": field.display_name or name,
+            "name": name, "kind": kind, "value": shown, "label": label,
             "help": field.help or "", "choices": values if isinstance(values, (list, tuple)) else None,
         }
 
@@ -193,7 +199,13 @@ class StudioEditorMixin:
         if isinstance(field, Float):
             return float(raw)
         if isinstance(field, DateTime):
-            return field.from_json(raw) if raw else None
+            if not raw:
+                return None
+            moment = datetime.datetime.fromisoformat(str(raw))
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment)
+            # XBlock's DateTime serialises the wall time, so hand it UTC.
+            return moment.astimezone(datetime.timezone.utc)
         return "" if raw is None else str(raw)
 
     def validate_studio_values(self, values: dict) -> dict:
