@@ -109,3 +109,4 @@ class CourseCreditAdmin(admin.ModelAdmin):
     search_fields = ("course_id",)
 from . import admin_contest  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 from . import admin_writing  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
+from . import admin_party_class  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import

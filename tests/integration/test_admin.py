@@ -50,3 +50,17 @@ def test_ledger_lines_cannot_be_deleted_but_can_be_reversed(admin_client, make_u
     assert response.status_code == 302
     assert HourEntry.objects.filter(reverses=entry, hours=-3).count() == 1
     assert Organization.objects.count() == 0
+
+
+@pytest.mark.parametrize("model", [
+    "organization", "membercategory", "memberprofile", "organizationadmin", "courserole", "coursecredit", "hourentry",
+    "partyclasssignin", "partyclassquestion", "partyclassreflection", "partyclassprogress",
+])
+def test_every_admin_list_opens(admin_client, model):
+    assert admin_client.get(f"/admin/party_training/{model}/").status_code == 200
+
+
+def test_admin_is_refused_to_learners(client, make_user):
+    client.force_login(make_user("learner_in_admin"))
+    response = client.get("/admin/party_training/hourentry/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
