@@ -63,6 +63,7 @@ if os.environ.get("DB") == "mysql":
         "TEST": {"NAME": os.environ.get("MYSQL_TEST_DATABASE", "test_party_training"), "CHARSET": "utf8mb4",
                  "COLLATION": "utf8mb4_unicode_ci"},
     }}
+    DATABASE_ROUTERS = ["demo.routers.FreshMariaDBSubmissionsRouter"]
 else:
     DATABASES = {"default": {
         "ENGINE": "django.db.backends.sqlite3",

@@ -2,3 +2,4 @@
 from .core import *  # noqa: F401,F403
 from .knowledge_contest import *  # noqa: F401,F403
 from .party_class import *  # noqa: F401,F403
+from .writing import *  # noqa: F401,F403

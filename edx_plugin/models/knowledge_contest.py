@@ -9,7 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 __all__ = [
-    "AttemptStatus", "ContestAnswer", "ContestAttempt", "ContestResult", "Difficulty", "Question", "QuestionBank", "QuestionType",
+    "AttemptStatus", "ContestAnswer", "ContestAttempt", "ContestExport", "ContestResult", "ContestScoreCount",
+    "Difficulty", "Question", "QuestionBank", "QuestionType",
 ]
 
 
@@ -64,7 +65,8 @@ class Question(models.Model):
     answer = models.JSONField(_("answer"), default=list)
     explanation = models.TextField(_("explanation"), blank=True)
     category = models.CharField(_("category"), max_length=100, blank=True)
-    difficulty = models.PositiveSmallIntegerField(_("difficulty"), choices=Difficulty.choices, default=Difficulty.MEDIUM)
+    difficulty = models.PositiveSmallIntegerField(_("difficulty"), choices=Difficulty.choices,
+                                                  default=Difficulty.MEDIUM)
     # Normalized stem + type + options: the same question imported twice is found in one indexed lookup.
     fingerprint = models.CharField(max_length=64, editable=False)
     active = models.BooleanField(
@@ -164,7 +166,10 @@ class ContestAnswer(models.Model):
         verbose_name = _("contest answer")
         verbose_name_plural = _("contest answers")
         constraints = [models.UniqueConstraint(fields=["attempt", "question"], name="party_answer_once")]
-        indexes = [models.Index(fields=["usage_id", "answered"], name="party_answer_usage_time")]
+        indexes = [
+            models.Index(fields=["usage_id", "answered"], name="party_answer_usage_time"),
+            models.Index(fields=["usage_id", "question", "is_correct"], name="party_answer_usage_question"),
+        ]
 
 
 class ContestResult(models.Model):
@@ -205,3 +210,53 @@ class ContestResult(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.usage_id} {self.total}"
+
+
+class ContestScoreCount(models.Model):
+    """How many counted results of a contest have each score. "My rank" is the sum of the counts
+    above my score (a few hundred rows at most) instead of a count over every result, so it stays
+    fast at hundreds of thousands of participants. Kept in step with ``ContestResult`` in the same
+    transaction by the contests service."""
+
+    usage_id = models.CharField(max_length=255)
+    total = models.FloatField()
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("contest score count")
+        verbose_name_plural = _("contest score counts")
+        constraints = [models.UniqueConstraint(fields=["usage_id", "total"], name="party_score_count_once")]
+
+    def __str__(self):
+        return f"{self.usage_id} {self.total}: {self.count}"
+
+
+class ContestExport(models.Model):
+    """A results export of a large contest, written by a Celery worker into the site's file storage."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    usage_id = models.CharField(_("contest"), max_length=255)
+    course_id = models.CharField(_("course"), max_length=255)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("requested by"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    file_name = models.CharField(max_length=255, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("contest results export")
+        verbose_name_plural = _("contest results exports")
+        indexes = [models.Index(fields=["usage_id", "created"], name="party_contest_export_usage")]
+
+    def __str__(self):
+        return f"{self.usage_id} {self.status}"
