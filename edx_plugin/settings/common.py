@@ -14,7 +14,21 @@ DEFAULTS = {
 }
 
 
+# Where the platform runs Celery beat, overdue contest attempts are closed every minute (they are
+# also closed on the learner's next request and by the close_overdue_contest_attempts command).
+BEAT_SCHEDULE = {
+    "party_training.contest.close_overdue_attempts": {
+        "task": "party_training.contest.close_overdue_attempts",
+        "schedule": 60.0,
+    },
+}
+
+
 def plugin_settings(settings):
     merged = dict(DEFAULTS)
     merged.update(getattr(settings, "PARTY_TRAINING", {}) or {})
     settings.PARTY_TRAINING = merged
+    schedule = dict(getattr(settings, "CELERYBEAT_SCHEDULE", {}) or {})
+    for name, entry in BEAT_SCHEDULE.items():
+        schedule.setdefault(name, entry)
+    settings.CELERYBEAT_SCHEDULE = schedule

@@ -63,3 +63,18 @@ def test_app_label_and_migrations(django_db_setup):  # pylint: disable=unused-ar
     config = apps.get_app_config("party_training")
     assert config.name == "party_training.edx_plugin"
     assert config.plugin_app["url_config"]["lms.djangoapp"]["namespace"] == "party_training"
+
+
+def test_celery_tasks_found_by_autodiscovery_and_scheduled(monkeypatch):
+    """The platform's Celery app autodiscovers ``tasks`` modules of installed apps."""
+    from celery import current_app  # pylint: disable=import-outside-toplevel
+    current_app.loader.import_default_modules()
+    current_app.autodiscover_tasks(["party_training.edx_plugin"], force=True)
+    for name in ("party_training.contest.close_overdue_attempts", "party_training.contest.export_results",
+                 "party_training.writing.run_job"):
+        assert name in current_app.tasks, name
+    module = types.ModuleType("fake_beat_settings")
+    module.CELERYBEAT_SCHEDULE = {"platform.task": {"task": "x", "schedule": 5}}
+    monkeypatch.setitem(sys.modules, "fake_beat_settings", module)
+    add_plugins("fake_beat_settings", "lms.djangoapp", "common")
+    assert set(module.CELERYBEAT_SCHEDULE) == {"platform.task", "party_training.contest.close_overdue_attempts"}
