@@ -206,9 +206,12 @@ class DemoRuntime(Runtime):
         return reverse("demo:block_resource", kwargs={"block_type": block.scope_ids.block_type, "uri": uri})
 
     def publish(self, block, event_type, event_data):
-        user = self.django_user if self.django_user.is_authenticated else None
+        user_id = self.django_user.pk if self.django_user.is_authenticated else None
+        if event_type == "grade":
+            # As the LMS: a grade event may name the learner it grades (staff grading in their request).
+            user_id = event_data.get("user_id", user_id)
         BlockEvent.objects.create(
-            user=user, usage_id=str(block.scope_ids.usage_id), event_type=event_type,
+            user_id=user_id, usage_id=str(block.scope_ids.usage_id), event_type=event_type,
             data=json.loads(json.dumps(event_data, default=str)),
         )
 

@@ -207,12 +207,14 @@ class PartyClassBlock(CompletableXBlockMixin, StudioEditorMixin, PartyBlockMixin
         }
 
     def _publish_pending_grade(self, reflection) -> None:
-        """Send a new staff score to the LMS as this learner's grade (once per score)."""
+        """Send a new staff score to the LMS as the author's grade (once per score). The LMS's grade
+        event takes ``user_id``, so staff scoring in their own request grade the learner at once."""
         if not self.reflection_graded:
             return
         score = svc.claim_grade_to_publish(reflection)
         if score is not None:
-            self.runtime.publish(self, "grade", {"value": float(score), "max_value": float(self.reflection_max_score)})
+            self.runtime.publish(self, "grade", {"value": float(score), "max_value": float(self.reflection_max_score),
+                                                 "user_id": reflection.user_id})
 
     def _after_progress(self, user, *, signed_in: bool | None = None) -> svc.Requirements:
         """Publish completion (and credit the hours) the one time every requirement is met."""
@@ -410,8 +412,9 @@ class PartyClassBlock(CompletableXBlockMixin, StudioEditorMixin, PartyBlockMixin
         if not self.reflection_graded:
             raise HandlerError(_("Reflections of this class are not scored."))
         with service_errors():
-            svc.score_reflection(self._user(), self.usage_id_str, data.get("reflection_id"), data.get("score"),
-                                 self.reflection_max_score)
+            reflection = svc.score_reflection(self._user(), self.usage_id_str, data.get("reflection_id"),
+                                              data.get("score"), self.reflection_max_score)
+        self._publish_pending_grade(reflection)
         return svc.reflections_for_staff(self.usage_id_str)
 
     @staff_page
