@@ -50,23 +50,34 @@ class HandlerError(Exception):
         self.status = status
 
 
+ROLES = {"learner", "staff", "public"}
+
+
+def _refusal(block, role: str) -> Response | None:
+    """The 403 answer when the current user lacks ``role``, else None."""
+    if role != "public" and block.current_user_id() is None:
+        return json_response({"error": _("Please sign in first.")}, status=403)
+    if role == "staff" and not block.is_course_staff():
+        return json_response({"error": _("Only course staff may do this.")}, status=403)
+    return None
+
+
 def json_handler(role: str = "learner"):
     """Decorate a block method as a JSON-in / JSON-out handler with a role check.
 
     ``role`` is "learner" (any signed-in user), "staff" (course staff), or "public". Bad
     JSON, a refused role and ``HandlerError`` become JSON errors with a translated message.
     """
-    if role not in {"learner", "staff", "public"}:
+    if role not in ROLES:
         raise ValueError(role)
 
     def decorator(func):
         @XBlock.handler
         @wraps(func)
         def wrapper(self, request, suffix=""):
-            if role != "public" and self.current_user_id() is None:
-                return json_response({"error": _("Please sign in first.")}, status=403)
-            if role == "staff" and not self.is_course_staff():
-                return json_response({"error": _("Only course staff may do this.")}, status=403)
+            refused = _refusal(self, role)
+            if refused is not None:
+                return refused
             if request.method == "GET":
                 data = dict(request.GET)
             else:
@@ -83,6 +94,24 @@ def json_handler(role: str = "learner"):
             if isinstance(result, Response):
                 return result
             return json_response(result)
+
+        wrapper.required_role = role
+        return wrapper
+
+    return decorator
+
+
+def page_handler(role: str = "staff"):
+    """Decorate a block method that answers with its own response (a page, a file) after the same
+    role check as ``json_handler``; it receives the webob request."""
+    if role not in ROLES:
+        raise ValueError(role)
+
+    def decorator(func):
+        @XBlock.handler
+        @wraps(func)
+        def wrapper(self, request, suffix=""):
+            return _refusal(self, role) or func(self, request, suffix)
 
         wrapper.required_role = role
         return wrapper
@@ -236,5 +265,5 @@ class StudioEditorMixin:
 
 __all__ = [
     "HandlerError", "PartyBlockMixin", "SAFE_XML_PARSER", "StudioEditorMixin", "json_handler",
-    "json_response", "safe_fromstring",
+    "json_response", "page_handler", "safe_fromstring",
 ]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from decimal import Decimal
-from functools import wraps
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from django.utils import timezone, translation
@@ -24,7 +23,7 @@ from party_training.edx_plugin.models import QuestionTag, ReflectionStatus, Sign
 from party_training.edx_plugin.services import party_class as svc
 from party_training.resources import read_static, render_template
 
-from .mixins import HandlerError, PartyBlockMixin, StudioEditorMixin, json_handler, json_response
+from .mixins import HandlerError, PartyBlockMixin, StudioEditorMixin, json_handler, json_response, page_handler
 
 HTML5_VIDEO_EXTENSIONS = (".mp4", ".webm", ".ogg", ".ogv", ".m4v")
 # Where the QR code sends a phone when the page that opened the projector is not known.
@@ -45,21 +44,6 @@ def service_errors():
         yield
     except svc.PartyClassError as exc:
         raise HandlerError(exc.message, exc.status) from exc
-
-
-def staff_page(func):
-    """A handler for course staff that answers with its own response (a page, a file, JSON)."""
-    @XBlock.handler
-    @wraps(func)
-    def wrapper(self, request, suffix=""):
-        if self.current_user_id() is None:
-            return json_response({"error": _("Please sign in first.")}, status=403)
-        if not self.is_course_staff():
-            return json_response({"error": _("Only course staff may do this.")}, status=403)
-        return func(self, request, suffix)
-
-    wrapper.required_role = "staff"
-    return wrapper
 
 
 class PartyClassBlock(CompletableXBlockMixin, StudioEditorMixin, PartyBlockMixin, XBlock):
@@ -417,7 +401,7 @@ class PartyClassBlock(CompletableXBlockMixin, StudioEditorMixin, PartyBlockMixin
         self._publish_pending_grade(reflection)
         return svc.reflections_for_staff(self.usage_id_str)
 
-    @staff_page
+    @page_handler(role="staff")
     def projector(self, request, suffix=""):
         """The page the lecturer projects: the rotating code, its QR code and the live count."""
         state_url = self.runtime.handler_url(self, "projector_state")
@@ -432,7 +416,7 @@ class PartyClassBlock(CompletableXBlockMixin, StudioEditorMixin, PartyBlockMixin
         })
         return Response(body=page.encode("utf-8"), content_type="text/html", charset="utf-8")
 
-    @staff_page
+    @page_handler(role="staff")
     def projector_state(self, request, suffix=""):
         return json_response(self._projector_state(request))
 
