@@ -18,7 +18,7 @@ install: $(VENV)/.installed
 
 demo: install
 	$(PY) manage.py migrate --noinput -v 0
-	$(PY) manage.py demo_setup
+	$(PY) manage.py demo_setup --url http://127.0.0.1:$(PORT)/
 	$(PY) manage.py runserver 0.0.0.0:$(PORT)
 
 test: install

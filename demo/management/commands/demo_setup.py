@@ -30,6 +30,9 @@ DEMO_USERS = [
 class Command(BaseCommand):
     help = "Load the demo users, roster and course into the demo site's database."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000/", help="where the site will be served")
+
     def handle(self, *args, **options):
         for name in ("demo_organizations.csv", "demo_members.csv"):
             with open(FIXTURES / "roster" / name, "rb") as fileobj:
@@ -40,7 +43,7 @@ class Command(BaseCommand):
         load_bank_fixtures(FIXTURES / "question_banks", course_id)
         self._users(course_id)
         self.stdout.write(self.style.SUCCESS(
-            f"Demo ready: course {course_id}. Open http://127.0.0.1:8000/ and sign in as learner, learner2, "
+            f"Demo ready: course {course_id}. Open {options['url']} and sign in as learner, learner2, "
             f"instructor (course staff), orgadmin (organisation admin of the demo committee) or admin (site admin); "
             f"the password of each is {PASSWORD}."
         ))
