@@ -6,12 +6,14 @@ import importlib
 import json
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, Group
+from django.db import connection
 from django.test import Client
 from lxml import etree
 from opaque_keys.edx.locator import BlockUsageLocator, CourseLocator
@@ -106,6 +108,34 @@ def export_olx(usage_id: str) -> str:
     node = etree.Element(block.scope_ids.block_type)
     block.add_xml_to_node(node)
     return etree.tostring(node, encoding="unicode")
+
+
+def run_together(calls):
+    """Run the callables at the same moment, one thread each (each with its own database
+    connection), for the concurrency tests. Returns (results in call order, exceptions raised)."""
+    barrier = threading.Barrier(len(calls))
+    results, errors = [None] * len(calls), []
+
+    def run(index, call):
+        try:
+            barrier.wait()
+            results[index] = call()
+        except Exception as exc:  # pylint: disable=broad-except
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
+
+
+def race(target, threads: int = 8):
+    """``target`` called by ``threads`` threads at once; see ``run_together``."""
+    return run_together([target] * threads)
 
 
 @pytest.fixture(scope="session")

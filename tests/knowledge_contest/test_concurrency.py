@@ -2,11 +2,11 @@
 import threading
 
 import pytest
-from django.db import connection
 
 from party_training.edx_plugin.models import ContestAttempt, ContestResult, ContestScoreCount, HourEntry, Question
 from party_training.edx_plugin.services import contests as svc
 from party_training.edx_plugin.services.contests import ContestConfig, DrawRule
+from tests.conftest import race
 
 USAGE = "block-v1:TestOrg+T101+2026+type@knowledge_contest+block@race"
 THREADS = 8
@@ -15,26 +15,6 @@ THREADS = 8
 def config(**kwargs):
     return ContestConfig(course_id="course-v1:TestOrg+T101+2026", usage_id=USAGE, draw_rules=[DrawRule("bank", 4)],
                          max_attempts=3, hours=1, hours_when="finish", **kwargs)
-
-
-def race(target):
-    barrier = threading.Barrier(THREADS)
-    outcomes, errors = [], []
-
-    def run():
-        try:
-            barrier.wait()
-            outcomes.append(target())
-        except Exception as exc:  # pylint: disable=broad-except
-            errors.append(exc)
-        finally:
-            connection.close()
-    threads = [threading.Thread(target=run) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes, errors
 
 
 @pytest.mark.mysql
@@ -50,7 +30,7 @@ def test_submitting_twice_at_once_counts_once(make_bank, make_user):
 
     def submit():
         return svc.close_attempt(attempt.pk, svc.timezone.now())[1]
-    closed_now, errors = race(submit)
+    closed_now, errors = race(submit, THREADS)
     assert not errors, errors
     assert closed_now.count(True) == 1  # exactly one request closed and scored it
     attempt.refresh_from_db()
@@ -72,7 +52,7 @@ def test_many_learners_closing_with_the_same_score_are_all_counted(make_bank, ma
         with lock:
             attempt_id = next(attempts)
         return svc.close_attempt(attempt_id, svc.timezone.now())[1]
-    closed, errors = race(close)
+    closed, errors = race(close, THREADS)
     assert not errors and closed == [True] * THREADS, errors
     assert ContestScoreCount.objects.get(usage_id=USAGE, total=0.0).count == THREADS
     leader = svc.leaderboard(USAGE, None)
@@ -84,7 +64,7 @@ def test_many_learners_closing_with_the_same_score_are_all_counted(make_bank, ma
 def test_starting_at_once_opens_one_attempt(make_bank, make_user):
     make_bank("bank", size=8)
     user = make_user("starter")
-    started, errors = race(lambda: svc.start_attempt(user.pk, config()).pk)
+    started, errors = race(lambda: svc.start_attempt(user.pk, config()).pk, THREADS)
     assert not errors, errors
     assert len(set(started)) == 1
     assert ContestAttempt.objects.filter(user=user, usage_id=USAGE).count() == 1
@@ -107,7 +87,7 @@ def test_answers_racing_the_deadline_sweep_are_never_half_counted(make_bank, mak
             return svc.save_answer(user.pk, USAGE, attempt.pk, question_id, response)["saved"]
         except svc.ContestError as exc:
             return exc.code
-    outcomes, errors = race(act)
+    outcomes, errors = race(act, THREADS)
     assert not errors, errors
     attempt.refresh_from_db()
     # Whatever the order, the score is the score of the answers stored when the attempt closed.

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib import admin
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -13,6 +13,7 @@ from party_training.edx_plugin.models import AppendOnlyError, HourEntry, MemberC
 from party_training.edx_plugin.services.hours import (
     HoursError, credit_hours, reverse_entry, summary_for_user, yearly_requirement,
 )
+from tests.conftest import race
 
 DAY = datetime.date(2026, 3, 1)
 
@@ -133,31 +134,10 @@ def test_summary_by_source_with_corrections_against_their_source(member):
     assert summary_for_user(member, 2024).percent == 0 and summary_for_user(member, 2024).remaining == 32
 
 
-def _race(target, threads=8):
-    barrier = threading.Barrier(threads)
-    results, errors = [], []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(target())
-        except Exception as exc:  # pylint: disable=broad-except
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=run) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return results, errors
-
-
 @pytest.mark.mysql
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_credits_of_one_source_make_one_line(member):
-    results, errors = _race(lambda: credit_hours(member, 2, "course", "course-v1:X+Y+Z"))
+    results, errors = race(lambda: credit_hours(member, 2, "course", "course-v1:X+Y+Z"))
     assert not errors
     assert sorted(created for _entry, created in results) == [False] * 7 + [True]
     assert len({entry.pk for entry, _created in results}) == 1
@@ -177,7 +157,7 @@ def test_concurrent_credits_inside_callers_transactions(member):
             barrier.wait()
             return credit_hours(member, 2, "course", "course-v1:X+Y+Z")
 
-    results, errors = _race(credit)
+    results, errors = race(credit)
     assert not errors
     assert sum(created for _entry, created in results) == 1
     assert HourEntry.objects.filter(user=member).count() == 1

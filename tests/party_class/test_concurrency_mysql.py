@@ -2,15 +2,13 @@
 endpoint): a second sign-in or vote changes nothing, many voters lose no vote and deadlock
 nothing, and completion is published and credited once."""
 import json
-import threading
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from party_training.edx_plugin.models import HourEntry, PartyClassQuestion, PartyClassSignIn, PartyClassVote
 from party_training.edx_plugin.services import party_class as svc
-from tests.conftest import load_block
+from tests.conftest import load_block, run_together
 
 from .conftest import FULL_OLX, events
 
@@ -19,28 +17,17 @@ THREADS = 8
 
 
 def race(calls):
-    """Run (user, handler, data) calls at once, each thread with its own client and connection."""
-    barrier = threading.Barrier(len(calls))
-    results, errors = [None] * len(calls), []
+    """Run (user, usage_id, handler, data) handler calls at once, each with its own client."""
+    def call(user, usage_id, handler, data):
+        def post():
+            client = Client()
+            client.force_login(user)
+            response = client.post(f"/xblock/{usage_id}/handler/{handler}", json.dumps(data),
+                                   content_type="application/json")
+            return response.status_code, json.loads(response.content)
+        return post
 
-    def run(index, user, url, data):
-        client = Client()
-        client.force_login(user)
-        try:
-            barrier.wait()
-            response = client.post(url, json.dumps(data), content_type="application/json")
-            results[index] = (response.status_code, json.loads(response.content))
-        except Exception as exc:  # pylint: disable=broad-except
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, user, f"/xblock/{usage_id}/handler/{handler}", data))
-               for i, (user, usage_id, handler, data) in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = run_together([call(*args) for args in calls])
     assert not errors, errors
     return results
 

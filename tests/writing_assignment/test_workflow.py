@@ -1,10 +1,8 @@
 """Drafts, submission, the three grading flows, claims, hours, grades to edx-submissions."""
 import datetime
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from submissions import api as submissions_api
 
@@ -13,7 +11,7 @@ from party_training.edx_plugin.models import (
     HourEntry, RubricAssessment, WritingAssignment, WritingStatus, WritingSubmission, WritingVersion,
 )
 from party_training.edx_plugin.services import writing as svc
-from tests.conftest import COURSE_ID, call_handler, load_block
+from tests.conftest import COURSE_ID, call_handler, load_block, run_together
 
 from .conftest import TEXT, render, writing_olx
 from .helpers import claim_and_grade, submit
@@ -166,25 +164,18 @@ def test_two_graders_racing_cannot_both_claim(make_user, make_org):
         CourseRole.objects.create(user=grader, course_id=COURSE_ID)
     pieces = [submit(usage, learner, TEXT) for learner in learners]
     winners: dict[int, list[int]] = {p.pk: [] for p in pieces}
-    barrier = threading.Barrier(len(graders))
-
-    def race(grader):
-        try:
-            barrier.wait()
+    def claim_all(grader):
+        def claim():
             for piece in pieces:
                 try:
                     svc.claim(piece.pk, grader)
                     winners[piece.pk].append(grader.pk)
                 except svc.WritingError:
                     pass
-        finally:
-            connection.close()
+        return claim
 
-    threads = [threading.Thread(target=race, args=(g,)) for g in graders]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _, errors = run_together([claim_all(grader) for grader in graders])
+    assert not errors, errors
     assert all(len(w) == 1 for w in winners.values()), winners
     for piece in pieces:
         piece.refresh_from_db()
