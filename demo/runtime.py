@@ -189,6 +189,11 @@ class DemoRuntime(Runtime):
             return DemoHtmlBlock
         return XBlock.load_class(block_type, select=self.select)
 
+    def applicable_aside_types(self, block):
+        # Asides other packages install (the platform's library set has some) stay off, as they are
+        # in an LMS that has not enabled them.
+        return []
+
     def handler_url(self, block, handler_name, suffix="", query="", thirdparty=False):
         kwargs = {"usage_id": str(block.scope_ids.usage_id), "handler": handler_name}
         if suffix:
