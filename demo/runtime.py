@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
+from django.utils.html import escape
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
 from opaque_keys.edx.keys import UsageKey
 from opaque_keys.edx.locator import BlockUsageLocator
+from web_fragments.fragment import Fragment
 from xblock.core import XBlock
 from xblock.exceptions import NoSuchDefinition
 from xblock.fields import ScopeIds
@@ -188,6 +190,22 @@ class DemoRuntime(Runtime):
             from .html_block import DemoHtmlBlock  # pylint: disable=import-outside-toplevel
             return DemoHtmlBlock
         return XBlock.load_class(block_type, select=self.select)
+
+    def wrap_xblock(self, block, view, frag, context):
+        """The block's wrapper div, as the LMS writes it: data attributes and the init arguments as
+        JSON with <, > and & escaped, so text in them can never close the script element."""
+        data = {"usage": str(block.scope_ids.usage_id), "block-type": block.scope_ids.block_type}
+        if frag.js_init_fn:
+            data.update({"init": frag.js_init_fn, "runtime-version": frag.js_init_version})
+        attributes = "".join(f' data-{name}="{escape(value)}"' for name, value in data.items())
+        arguments = (json.dumps(frag.json_init_args or {}).replace("<", "\\u003c").replace(">", "\\u003e")
+                     .replace("&", "\\u0026"))
+        wrapped = Fragment(
+            f'<div class="xblock xblock-{escape(view)}"{attributes}>{frag.body_html()}'
+            f'<script type="json/xblock-args" class="xblock_json_init_args">{arguments}</script></div>'
+        )
+        wrapped.add_fragment_resources(frag)
+        return wrapped
 
     def applicable_aside_types(self, block):
         # Asides other packages install (the platform's library set has some) stay off, as they are

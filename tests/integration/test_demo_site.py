@@ -74,3 +74,20 @@ def test_user_service_gives_the_lms_attributes(demo):  # pylint: disable=unused-
     assert attrs["edx-platform.user_is_staff"] is True and attrs["edx-platform.user_role"] == "instructor"
     learner = get_user_model().objects.get(username="learner")
     assert DemoUserService(learner).get_current_user().opt_attrs["edx-platform.user_is_staff"] is False
+
+
+def test_block_init_arguments_cannot_close_the_script_element():
+    from django.contrib.auth.models import AnonymousUser  # pylint: disable=import-outside-toplevel
+    from opaque_keys.edx.keys import UsageKey  # pylint: disable=import-outside-toplevel
+    from web_fragments.fragment import Fragment  # pylint: disable=import-outside-toplevel
+
+    from demo.runtime import DemoRuntime  # pylint: disable=import-outside-toplevel
+    from tests.conftest import load_block  # pylint: disable=import-outside-toplevel
+
+    key = UsageKey.from_string(load_block('<party_class url_name="wrap"/>'))
+    runtime = DemoRuntime(AnonymousUser(), key.context_key)
+    frag = Fragment("<p>body</p>")
+    frag.initialize_js("Init", {"text": '</script><script>alert("x")</script> & more'})
+    html = runtime.wrap_xblock(runtime.get_block(key), "student_view", frag, {}).body_html()
+    assert "</script><script>" not in html and html.count("</script>") == 1
+    assert '\\u003c/script\\u003e' in html and 'data-init="Init"' in html
