@@ -22,6 +22,7 @@ from demo.models import CourseUnit
 from demo.runtime import DemoRuntime
 from party_training.edx_plugin.models import MemberCategory, MemberProfile, Organization
 from party_training.edx_plugin.services.organizations import save_organization
+from party_training.xblocks.mixins import parse_olx
 
 COURSE_ID = "course-v1:TestOrg+T101+2026"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -64,7 +65,7 @@ def make_org(db):
 
 def load_block(olx: str, course_id: str = COURSE_ID, unit: str = "unit1") -> str:
     """Parse one block's OLX like a Studio import and place it in a demo unit; returns the usage id."""
-    node = etree.fromstring(olx.encode("utf-8"), parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    node = parse_olx(olx)
     course_key = CourseLocator.from_string(course_id)
     runtime = DemoRuntime(AnonymousUser(), course_key)
     usage_key = BlockUsageLocator(course_key, node.tag, node.get("url_name") or "block1")

@@ -1,0 +1,51 @@
+"""OLX is parsed without entities, DTDs or network access: an author's file cannot read the
+server's files or blow up memory."""
+import pytest
+from lxml import etree
+
+from demo.models import CourseUnit, FieldValue
+from demo.olx import load_course
+from party_training.xblocks.mixins import SAFE_XML_PARSER, UnsafeXMLError, parse_olx
+
+pytestmark = pytest.mark.django_db
+
+EXTERNAL = """<?xml version="1.0"?>
+<!DOCTYPE c [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<course org="X" course="Y" url_name="2026" display_name="&secret;">
+  <chapter url_name="c" display_name="c"><sequential url_name="s"><vertical url_name="v" display_name="&secret;">
+    <party_class url_name="pc" display_name="&secret;"/>
+  </vertical></sequential></chapter>
+</course>"""
+
+LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<party_class url_name="lol" display_name="&lol3;"/>"""
+
+
+def test_external_entities_are_refused_and_nothing_is_loaded(tmp_path):
+    course = tmp_path / "course.xml"
+    course.write_text(EXTERNAL, encoding="utf-8")
+    with pytest.raises(UnsafeXMLError):
+        load_course(course)
+    assert not CourseUnit.objects.exists() and not FieldValue.objects.exists()
+
+
+@pytest.mark.parametrize("olx", [LAUGHS, LAUGHS.replace("DOCTYPE", "doctype"), "<!ENTITY x 'y'><a/>"])
+def test_entity_declarations_are_refused(olx):
+    with pytest.raises(UnsafeXMLError):
+        parse_olx(olx)
+
+
+def test_the_parser_itself_reads_no_external_entity():
+    with pytest.raises(etree.XMLSyntaxError):
+        etree.fromstring(EXTERNAL.encode(), parser=SAFE_XML_PARSER)
+
+
+def test_plain_olx_parses():
+    assert parse_olx('<party_class url_name="ok" display_name="党课"/>').get("display_name") == "党课"
+
+
+def test_uploaded_workbooks_are_read_through_defusedxml():
+    from openpyxl.xml import DEFUSEDXML  # pylint: disable=import-outside-toplevel
+    assert DEFUSEDXML
