@@ -5,6 +5,7 @@ from django.utils import timezone
 from .models import MemberProfile
 from .pages import render_page
 from .services.hours import ledger_lines, summary_for_user
+from .services.organizations import ancestors
 
 LEARNING_FILE_LINES = 100
 
@@ -18,8 +19,10 @@ def learning_file(request):
         .filter(user=request.user).first()
     )
     return render_page(request, "plugin/learning_file.html", {
-        "summary": summary_for_user(request.user, year),
+        "summary": summary_for_user(request.user, year, profile),
         "profile": profile,
         "categories": list(profile.categories.all()) if profile else [],
+        # The member's place in the tree, committee first: "市委 › 机关党委 › 第一党支部".
+        "organizations": ancestors(profile.organization) + [profile.organization] if profile else [],
         "lines": list(ledger_lines(request.user.pk, year)[:LEARNING_FILE_LINES]),
     })

@@ -140,8 +140,12 @@ class HoursSummary:
         return max(ZERO, self.required - self.total)
 
 
-def summary_for_user(user, year: int | None = None) -> HoursSummary:
-    """This year's hours by source against the member's requirement (three queries)."""
+_NOT_LOADED = object()
+
+
+def summary_for_user(user, year: int | None = None, profile=_NOT_LOADED) -> HoursSummary:
+    """This year's hours by source against the member's requirement (three queries; one when the
+    caller passes the member's profile with its categories already loaded)."""
     year = year or timezone.localdate().year
     rows = (
         HourEntry.objects.filter(user=user, year=year).order_by()
@@ -152,7 +156,8 @@ def summary_for_user(user, year: int | None = None) -> HoursSummary:
         # Corrections are shown against the source they correct.
         kind = row["reverses__source_kind"] if row["source_kind"] == HourSource.CORRECTION else row["source_kind"]
         totals[kind] = totals.get(kind, ZERO) + (row["total"] or ZERO)
-    profile = MemberProfile.objects.filter(user=user).prefetch_related("categories").first()
+    if profile is _NOT_LOADED:
+        profile = MemberProfile.objects.filter(user=user).prefetch_related("categories").first()
     by_source = [(kind, str(label), totals[kind]) for kind, label in HourSource.choices if totals.get(kind)]
     total = sum((hours for _kind, _label, hours in by_source), ZERO)
     return HoursSummary(year=year, total=total, required=yearly_requirement(profile), by_source=by_source)

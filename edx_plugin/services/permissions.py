@@ -43,14 +43,6 @@ def visible_members(user) -> QuerySet[MemberProfile]:
     return MemberProfile.objects.filter(organization__in=subtree_of_many(roots)) | own
 
 
-def can_view_member(viewer, member_user) -> bool:
-    if viewer is None or not viewer.is_authenticated:
-        return False
-    if viewer.pk == member_user.pk or is_site_admin(viewer):
-        return True
-    return visible_members(viewer).filter(user=member_user).exists()
-
-
 def is_course_staff(user, course_id: str) -> bool:
     if is_site_admin(user):
         return True

@@ -11,7 +11,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def member(make_user, make_org):
-    branch = make_org("B1", "第一党支部")
+    committee = make_org("C", "机关党委", kind="committee")
+    branch = make_org("B1", "第一党支部", parent=make_org("G", "第一党总支", kind="general_branch", parent=committee))
     return make_user("zhang", org=branch, categories=("member",), full_name="张三")
 
 
@@ -28,7 +29,7 @@ def test_shows_hours_by_source_in_chinese(client, member):
     credit_hours(member, 30, "course", "last-year", date=datetime.date(year - 1, 6, 1))
     client.force_login(member)
     html = client.get("/party-training/my/").content.decode()
-    assert "我的学习档案" in html and "张三" in html and "第一党支部" in html
+    assert "我的学习档案" in html and "张三" in html and "机关党委 › 第一党总支 › 第一党支部" in html
     assert "已完成 8 学时，应修 32 学时" in html
     assert "本年度还差 24 学时" in html
     assert 'aria-valuenow="25"' in html
