@@ -3,7 +3,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from .models import CourseCredit, CourseRole, HourEntry, MemberCategory, MemberProfile, Organization, OrganizationAdmin
+from .models import (
+    CourseCredit, CourseRole, HourEntry, MemberCategory, MemberProfile, Organization, OrganizationAdmin,
+    RosterImportJob,
+)
 from .roster_admin import RosterImportMixin
 from .services.hours import HoursError, reverse_entry
 from .services.organizations import save_organization, validate_placement
@@ -107,6 +110,24 @@ class HourEntryAdmin(admin.ModelAdmin):
 class CourseCreditAdmin(admin.ModelAdmin):
     list_display = ("course_id", "hours")
     search_fields = ("course_id",)
+
+
+@admin.register(RosterImportJob)
+class RosterImportJobAdmin(admin.ModelAdmin):
+    """Read-only: jobs are made by the import page and finished by their task."""
+
+    list_display = ("created", "requested_by", "status", "dry_run", "rows_read", "rows_written", "errors_total")
+    list_filter = ("status", "dry_run")
+    list_select_related = ("requested_by",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 from . import admin_contest  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 from . import admin_writing  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 from . import admin_party_class  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import

@@ -1,5 +1,8 @@
 """The admin's "Import roster" page: upload with dry run, the row errors, the template downloads.
 
+Files with more rows than ``ROSTER_SYNC_ROWS`` are imported by a background job (``tasks_roster``):
+the page redirects to the job's page, which polls the job's status and then shows the same result.
+
 Mixed into the organisation admin, so the pages live under its URLs and its changelist links to
 them. The templates ship in ``static/templates/plugin/admin`` and are compiled with the host's
 Django template engine, because they extend the admin's own templates.
@@ -11,7 +14,9 @@ from functools import lru_cache, partial
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template import engines
 from django.template.backends.django import DjangoTemplates
 from django.template.response import TemplateResponse
@@ -20,12 +25,16 @@ from django.utils.translation import gettext_lazy as _
 
 from party_training.resources import read_static
 
+from . import conf
+from .models import RosterImportJob
 from .services.permissions import is_site_admin
-from .services.roster import import_roster_files
+from .services.roster import import_roster_files, rows_exceed
 from .services.roster_files import MEMBERS, ORGANIZATIONS, SHEET_NAMES, template_csv, template_xlsx
+from .tasks_roster import ERRORS_KEPT, queue_import, written_key
 
-# A file full of errors can have a hundred thousand of them; the page shows the first ones.
-ERRORS_SHOWN = 500
+# A file full of errors can have a hundred thousand of them; the page shows the first ones
+# (a background job keeps only those).
+ERRORS_SHOWN = ERRORS_KEPT
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # name in the URL -> (file name, content type, builder)
 TEMPLATE_FILES = {
@@ -83,6 +92,20 @@ class RosterImportForm(forms.Form):
             "organizations": SHEET_NAMES[ORGANIZATIONS][0], "members": SHEET_NAMES[MEMBERS][0]}
 
 
+def _job_status(job: RosterImportJob) -> dict:
+    """What the job page shows of a job's progress, and what its poll reads."""
+    written = job.rows_written
+    if job.status == RosterImportJob.Status.RUNNING:
+        # Rows are written inside the import's transaction: their count is in the cache until it ends.
+        written = cache.get(written_key(job.pk), written)
+    return {
+        "status": job.status, "finished": job.status in (RosterImportJob.Status.DONE, RosterImportJob.Status.FAILED),
+        "label": str(job.get_status_display()),
+        "progress": str(_("Rows read: %(read)d; rows written: %(written)d.") % {
+            "read": job.rows_read, "written": written}),
+    }
+
+
 class RosterImportMixin:
     """Adds the import pages to a ModelAdmin (role: site admin with the add/change permissions)."""
 
@@ -96,6 +119,10 @@ class RosterImportMixin:
             path("import/", self.admin_site.admin_view(self.roster_import_view), name="%s_%s_import" % info),
             path("import/template/<str:name>", self.admin_site.admin_view(self.roster_template_view),
                  name="%s_%s_import_template" % info),
+            path("import/job/<int:pk>/", self.admin_site.admin_view(self.roster_job_view),
+                 name="%s_%s_import_job" % info),
+            path("import/job/<int:pk>/status", self.admin_site.admin_view(self.roster_job_status_view),
+                 name="%s_%s_import_job_status" % info),
         ] + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
@@ -109,18 +136,46 @@ class RosterImportMixin:
         if request.method == "POST":
             form = RosterImportForm(request.POST, request.FILES)
             if form.is_valid():
-                files = form.cleaned_data["files"]
-                result = import_roster_files([(upload, upload.name) for upload in files],
-                                             dry_run=form.cleaned_data["dry_run"])
+                files, dry_run = form.cleaned_data["files"], form.cleaned_data["dry_run"]
+                if rows_exceed([(upload, upload.name) for upload in files], conf.setting("ROSTER_SYNC_ROWS")):
+                    job = queue_import(request.user, files, dry_run=dry_run)
+                    return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_import_job", pk=job.pk)
+                result = import_roster_files([(upload, upload.name) for upload in files], dry_run=dry_run)
         else:
             form = RosterImportForm()
+        outcome = {"ok": result.ok, "summary": result.summary()} if result else None
         errors = result.errors if result else []
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, admin_template("roster_import.html"), {
-            **self.admin_site.each_context(request),
-            "title": _("Import roster"), "opts": self.opts, "form": form, "result": result,
+        return self._roster_page(request, {
+            "title": _("Import roster"), "form": form, "outcome": outcome,
             "errors": errors[:ERRORS_SHOWN], "errors_hidden": max(len(errors) - ERRORS_SHOWN, 0),
         })
+
+    def roster_job_view(self, request, pk: int):
+        """A background import: its progress while it runs (the page polls the status view), then its result."""
+        job = self._roster_job(request, pk)
+        outcome = {"ok": job.ok, "summary": job.summary} if job.status == RosterImportJob.Status.DONE else None
+        return self._roster_page(request, {
+            "title": _("Import roster: background job"), "job": job,
+            "status": _job_status(job), "outcome": outcome, "errors": job.errors,
+            "errors_hidden": max(job.errors_total - len(job.errors), 0),
+        })
+
+    def roster_job_status_view(self, request, pk: int):
+        return JsonResponse(_job_status(self._roster_job(request, pk)))
+
+    def _roster_job(self, request, pk: int) -> RosterImportJob:
+        """The job, to whoever may import and started it (any job to a superuser); others get a 404."""
+        if not can_import_roster(request.user):
+            raise PermissionDenied
+        jobs = RosterImportJob.objects.all()
+        if not request.user.is_superuser:
+            jobs = jobs.filter(requested_by=request.user)
+        return get_object_or_404(jobs, pk=pk)
+
+    def _roster_page(self, request, context: dict) -> TemplateResponse:
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, admin_template("roster_import.html"), {
+            **self.admin_site.each_context(request), "opts": self.opts, **context})
 
     def roster_template_view(self, request, name: str):
         if not can_import_roster(request.user):

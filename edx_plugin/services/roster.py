@@ -36,13 +36,15 @@ from .roster_files import (
     Table, TooManyRows, canonical_labels, read_tables,
 )
 
-__all__ = ["RosterResult", "RowError", "import_roster", "import_roster_files"]
+__all__ = ["Progress", "RosterResult", "RowError", "import_roster", "import_roster_files", "rows_exceed"]
 
 # Rows per INSERT: small enough for MySQL's max_allowed_packet, big enough that 100,000 rows
 # take a few hundred statements (SQLite's parameter limit makes its batches smaller still).
 BATCH_SIZE = 1000
 # Rows per bulk UPDATE (see _bulk_update).
 UPDATE_BATCH_SIZE = 200
+# Rows between two progress reports: a report may write to the database, a row must not.
+PROGRESS_EVERY = 1000
 # A party branch is the basic unit; a general branch holds branches; a committee holds any kind.
 ALLOWED_CHILDREN = {
     OrganizationKind.COMMITTEE: {OrganizationKind.COMMITTEE, OrganizationKind.GENERAL_BRANCH, OrganizationKind.BRANCH},
@@ -62,6 +64,9 @@ _HEADERS = {column.key: column.header for columns in COLUMNS.values() for column
 _username_validator = UnicodeUsernameValidator()
 T = TypeVar("T")
 K = TypeVar("K")
+# progress(rows read, rows written). Rows are read before the import's transaction begins and
+# written inside it, so a report of written rows comes from inside that transaction.
+Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -102,14 +107,35 @@ def import_roster(fileobj: BinaryIO, filename: str, *, dry_run: bool = False) ->
     return import_roster_files([(fileobj, filename)], dry_run=dry_run)
 
 
-def import_roster_files(files: Iterable[tuple[BinaryIO, str]], *, dry_run: bool = False) -> RosterResult:
+def rows_exceed(files: Iterable[tuple[BinaryIO, str]], limit: int) -> bool:
+    """Whether the files hold more than ``limit`` data rows, counted as the import counts them.
+
+    Reading stops at the first row over the limit, so asking costs at most ``limit`` rows of
+    work. The files are rewound for the import that follows; unreadable files count no rows
+    (the import reports them).
+    """
+    budget = RowBudget(limit)
+    try:
+        for fileobj, filename in files:
+            try:
+                read_tables(fileobj, filename, budget)
+            finally:
+                fileobj.seek(0)
+    except TooManyRows:
+        return True
+    return False
+
+
+def import_roster_files(files: Iterable[tuple[BinaryIO, str]], *, dry_run: bool = False,
+                        progress: Progress | None = None) -> RosterResult:
     """Import several roster files as one: checked together, saved together or not at all.
 
     Members may refer to organisations of any of the files, so an organisations CSV and a
-    members CSV can be checked in one dry run.
+    members CSV can be checked in one dry run. ``progress`` is called every ``PROGRESS_EVERY``
+    rows read and written, and once when all rows are read.
     """
     result = RosterResult(dry_run=dry_run)
-    budget = RowBudget(conf.setting("ROSTER_MAX_ROWS"))
+    budget = _ProgressBudget(conf.setting("ROSTER_MAX_ROWS"), progress)
     tables: list[Table] = []
     sources: list[str] = []
     try:
@@ -121,9 +147,11 @@ def import_roster_files(files: Iterable[tuple[BinaryIO, str]], *, dry_run: bool 
     except TooManyRows as exc:
         result.errors.append(exc.error)
         return result
+    if progress:
+        progress(budget.used, 0)
     try:
         with transaction.atomic():
-            plan = _Plan(tables)
+            plan = _Plan(tables, _WriteProgress(budget.used, progress))
             tables.clear()  # the plan holds what it needs: let the raw cells go before the writes
             result.errors += plan.errors
             result.organizations_created, result.organizations_updated = plan.organization_counts()
@@ -138,6 +166,32 @@ def import_roster_files(files: Iterable[tuple[BinaryIO, str]], *, dry_run: bool 
             "The database refused the import (%(error)s); nothing was saved. If another import ran at the same "
             "time, try again."), {"error": str(exc)}))
     return _sorted(result, sources)
+
+
+class _ProgressBudget(RowBudget):
+    """The row budget, which sees every row read, also reports the rows read."""
+
+    def __init__(self, limit: int, progress: Progress | None):
+        super().__init__(limit)
+        self.progress = progress
+
+    def take(self, source: str, row: int) -> None:
+        super().take(source, row)
+        if self.progress and self.used % PROGRESS_EVERY == 0:
+            self.progress(self.used, 0)
+
+
+class _WriteProgress:
+    """Counts the rows written (organisations, then members) and reports every ``PROGRESS_EVERY``."""
+
+    def __init__(self, rows_read: int, progress: Progress | None):
+        self.rows_read, self.progress, self.written, self.reported = rows_read, progress, 0, 0
+
+    def add(self, rows: int) -> None:
+        self.written += rows
+        if self.progress and self.written - self.reported >= PROGRESS_EVERY:
+            self.reported = self.written
+            self.progress(self.rows_read, self.written)
 
 
 class _Refused(Exception):
@@ -210,7 +264,8 @@ class _Plan:
     so an import behaves the same on SQLite and MySQL.
     """
 
-    def __init__(self, tables: list[Table]):
+    def __init__(self, tables: list[Table], progress: _WriteProgress):
+        self.progress = progress
         self.errors: list[RowError] = []
         self.categories = dict(MemberCategory.objects.values_list("code", "pk"))
         self.org_rows: dict[str, _OrgRow] = {}  # by code key
@@ -448,6 +503,7 @@ class _Plan:
 
     def write(self) -> None:
         self._write_organizations()
+        self.progress.add(len(self.org_rows))
         self._write_members()
 
     def _write_organizations(self) -> None:
@@ -473,6 +529,7 @@ class _Plan:
         self.existing = orgs
 
     def _write_members(self) -> None:
+        """Users, then profiles, then category links; a member counts as written with its profile."""
         User = get_user_model()
         rows = list(self.member_rows.values())
         # What make_password(None) makes (a random unusable password), a hundred times faster.
@@ -503,13 +560,14 @@ class _Plan:
                 changed_profiles[changed].append(MemberProfile(pk=profile.pk, user_id=user_id, **values))
         new_profile_ids = dict(_bulk_create(
             MemberProfile, (MemberProfile(user_id=user_id, **values) for user_id, values in new_profiles),
-            keep=lambda profile: (profile.user_id, profile.pk)))
+            keep=lambda profile: (profile.user_id, profile.pk), written=self.progress.add))
         if not connection.features.can_return_rows_from_bulk_insert:
             new_profile_ids = dict(pair for chunk in _chunks(list(new_profile_ids))
                                    for pair in MemberProfile.objects.filter(user_id__in=chunk).values_list(
                                        "user_id", "pk"))
         for fields, profiles in changed_profiles.items():
             _bulk_update(MemberProfile, profiles, *fields)
+        self.progress.add(len(rows) - len(new_profiles))
         self._write_categories(rows, new_profile_ids)
 
     def _write_categories(self, rows: Sequence[_MemberRow], new_profile_ids: dict[int, int]) -> None:
@@ -535,14 +593,18 @@ class _Plan:
                                for category_id in sorted(category_ids - current.get(profile_id, set()))))
 
 
-def _bulk_create(model, objects: Iterable[Model], keep: Callable[[Model], K] | None = None) -> list[K]:
+def _bulk_create(model, objects: Iterable[Model], keep: Callable[[Model], K] | None = None,
+                 written: Callable[[int], None] | None = None) -> list[K]:
     """Insert ``objects`` a batch at a time, returning ``keep(obj)`` of each once saved: only one batch of
-    model instances is in memory at a time, however many rows the import has."""
+    model instances is in memory at a time, however many rows the import has. ``written`` is told the
+    size of each batch saved."""
     kept: list[K] = []
     batch: list[Model] = []
 
     def flush() -> None:
         model.objects.bulk_create(batch)
+        if written:
+            written(len(batch))
         if keep:
             kept.extend(map(keep, batch))
         batch.clear()

@@ -7,6 +7,8 @@ DEFAULTS = {
     "COURSE_PASSED_HOURS": 0,
     # Rows in one roster import; bigger files are split by the centre.
     "ROSTER_MAX_ROWS": 200000,
+    # Bigger roster imports run as a background task: a proxy may cut a longer web request off.
+    "ROSTER_SYNC_ROWS": 2000,
     # XLSX exports larger than this run as a background task.
     "EXPORT_SYNC_LIMIT": 5000,
     # Hosts an author may embed a video iframe from.
