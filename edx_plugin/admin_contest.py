@@ -1,7 +1,7 @@
 """Admin of knowledge contests: banks and questions are edited here or imported on the bank pages;
 attempts and results are read-only records (staff reset attempts from the block or the live view)."""
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import ContestAttempt, ContestExport, ContestResult, Question, QuestionBank
 from .services.question_banks import fingerprint
@@ -35,7 +35,7 @@ class QuestionAdmin(admin.ModelAdmin):
     raw_id_fields = ("bank",)
     list_select_related = ("bank",)
 
-    @admin.display(description=_("question"))
+    @admin.display(description=pgettext_lazy("knowledge contest", "question"))
     def short_stem(self, obj):
         return obj.stem[:60]
 

@@ -47,13 +47,23 @@ def extract(locale_dir: Path, sources: list[str], out_dir: Path) -> dict[str, po
     return {lang: polib.pofile(str(work / "locale" / lang / "LC_MESSAGES" / "django.po")) for lang in LANGUAGES}
 
 
-def load_fragments(wanted) -> dict[tuple[str, str], polib.POEntry]:
+def load_fragments(wanted) -> tuple[dict[tuple[str, str], polib.POEntry], list[str]]:
+    """Translations by (context, msgid), and the msgids two fragments translate differently: one
+    catalog holds one translation, so a word that means two things needs a context (pgettext)."""
     translations: dict[tuple[str, str], polib.POEntry] = {}
+    sources: dict[tuple[str, str], str] = {}
+    conflicts = []
     for path in sorted(p for p in FRAGMENTS.glob("*.po") if wanted(p.name)):
         for entry in polib.pofile(str(path)):
-            if entry.msgstr or entry.msgstr_plural:
-                translations.setdefault((entry.msgctxt or "", entry.msgid), entry)
-    return translations
+            if not (entry.msgstr or entry.msgstr_plural):
+                continue
+            key = (entry.msgctxt or "", entry.msgid)
+            known = translations.setdefault(key, entry)
+            if known is not entry and (known.msgstr, known.msgstr_plural) != (entry.msgstr, entry.msgstr_plural):
+                conflicts.append(f"{sources[key]} and {path.name} translate {entry.msgid!r} differently "
+                                 f"({known.msgstr!r}, {entry.msgstr!r}): unify them or add a context")
+            sources.setdefault(key, path.name)
+    return translations, conflicts
 
 
 def fill(catalog: polib.POFile, language: str, translations) -> list[str]:
@@ -88,7 +98,8 @@ def build(write: bool) -> list[str]:
     problems = []
     with tempfile.TemporaryDirectory() as tmp:
         for locale_dir, (sources, wanted) in CATALOGS.items():
-            translations = load_fragments(wanted)
+            translations, conflicts = load_fragments(wanted)
+            problems += conflicts
             fresh = extract(locale_dir, sources, Path(tmp))
             for language, catalog in fresh.items():
                 missing = fill(catalog, language, translations)

@@ -7,6 +7,9 @@ the block's ``usage_id`` string and the Django user.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+# "question", "answer" and "Submitted" mean a bank question, its answer key and a handed-in
+# attempt here, not what they mean in a party class: hence the "knowledge contest" context.
+from django.utils.translation import pgettext_lazy
 
 __all__ = [
     "AttemptStatus", "ContestAnswer", "ContestAttempt", "ContestExport", "ContestResult", "ContestScoreCount",
@@ -60,9 +63,9 @@ class Question(models.Model):
 
     bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="questions", verbose_name=_("bank"))
     qtype = models.CharField(_("type"), max_length=20, choices=QuestionType.choices)
-    stem = models.TextField(_("question"))
+    stem = models.TextField(pgettext_lazy("knowledge contest", "question"))
     options = models.JSONField(_("options"), default=list, blank=True)
-    answer = models.JSONField(_("answer"), default=list)
+    answer = models.JSONField(pgettext_lazy("knowledge contest", "answer"), default=list)
     explanation = models.TextField(_("explanation"), blank=True)
     category = models.CharField(_("category"), max_length=100, blank=True)
     difficulty = models.PositiveSmallIntegerField(_("difficulty"), choices=Difficulty.choices,
@@ -77,7 +80,7 @@ class Question(models.Model):
     modified = models.DateTimeField(_("modified"), auto_now=True)
 
     class Meta:
-        verbose_name = _("question")
+        verbose_name = pgettext_lazy("knowledge contest", "question")
         verbose_name_plural = _("questions")
         ordering = ["bank", "id"]
         constraints = [
@@ -94,7 +97,7 @@ class Question(models.Model):
 
 class AttemptStatus(models.TextChoices):
     ACTIVE = "active", _("In progress")
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("knowledge contest", "Submitted")
     EXPIRED = "expired", _("Closed at the deadline")
 
 

@@ -21,3 +21,14 @@ def test_chinese_is_the_default_and_english_available():
         assert str(HourSource.PARTY_CLASS.label) == "党课"
     with translation.override("en"):
         assert str(HourSource.PARTY_CLASS.label) == "Party class"
+
+
+def test_words_with_two_meanings_are_translated_by_context():
+    from party_training.edx_plugin.models import (  # pylint: disable=import-outside-toplevel
+        ContestAttempt, PartyClassQuestion, Question, WritingStatus,
+    )
+    with translation.override("zh-cn"):
+        assert str(Question._meta.verbose_name) == "题目"
+        assert str(PartyClassQuestion._meta.get_field("text").verbose_name) == "问题"
+        assert dict(ContestAttempt._meta.get_field("status").choices)["submitted"] == "已交卷"
+        assert str(WritingStatus.SUBMITTED.label) == "已提交"
