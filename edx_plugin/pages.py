@@ -1,5 +1,6 @@
 """Rendering of the plugin's pages: Django templates shipped in ``static/templates/plugin``."""
 from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from django.middleware.csrf import get_token
 from django.utils import translation
 
@@ -15,3 +16,13 @@ def render_page(request, template: str, context: dict, status: int = 200) -> Htt
         **context,
     }
     return HttpResponse(render_template(template, full_context), status=status)
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    """A workbook as a download (the name may be Chinese: RFC 6266 encoding)."""
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response

@@ -27,6 +27,7 @@ from party_training.resources import read_static
 
 from . import conf
 from .models import RosterImportJob
+from .pages import XLSX_CONTENT_TYPE
 from .services.permissions import is_site_admin
 from .services.roster import import_roster_files, rows_exceed
 from .services.roster_files import MEMBERS, ORGANIZATIONS, SHEET_NAMES, template_csv, template_xlsx
@@ -35,10 +36,9 @@ from .tasks_roster import ERRORS_KEPT, queue_import, written_key
 # A file full of errors can have a hundred thousand of them; the page shows the first ones
 # (a background job keeps only those).
 ERRORS_SHOWN = ERRORS_KEPT
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # name in the URL -> (file name, content type, builder)
 TEMPLATE_FILES = {
-    "xlsx": ("party_roster_template.xlsx", XLSX_TYPE, template_xlsx),
+    "xlsx": ("party_roster_template.xlsx", XLSX_CONTENT_TYPE, template_xlsx),
     "organizations.csv": ("party_roster_organizations.csv", "text/csv; charset=utf-8",
                           partial(template_csv, ORGANIZATIONS)),
     "members.csv": ("party_roster_members.csv", "text/csv; charset=utf-8", partial(template_csv, MEMBERS)),

@@ -11,7 +11,6 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidd
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from opaque_keys import InvalidKeyError
@@ -20,18 +19,9 @@ from opaque_keys.edx.keys import UsageKey
 from party_training.resources import read_static
 
 from .models import ContestExport, Difficulty, Question, QuestionBank, QuestionType
-from .pages import render_page
+from .pages import XLSX_CONTENT_TYPE, render_page, xlsx_response
 from .services import contests, question_banks
 from .services.permissions import is_course_staff, is_site_admin
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
-
 
 def _forbidden(request, text: str | None = None) -> HttpResponse:
     return render_page(request, "plugin/contest_forbidden.html",
@@ -149,7 +139,7 @@ def bank_export(request, bank_id: int):
     bank = _bank_for(request, bank_id)
     if bank is None:
         return _forbidden(request)
-    return _xlsx(question_banks.export_bank(bank), f"{bank.code}.xlsx")
+    return xlsx_response(question_banks.export_bank(bank), f"{bank.code}.xlsx")
 
 
 @login_required
@@ -158,7 +148,7 @@ def bank_template(request):
     """The import template (role: site admin or course staff)."""
     if not _may_manage_any_bank(request.user):
         return _forbidden(request)
-    return _xlsx(question_banks.template_workbook(), "question-bank-template.xlsx")
+    return xlsx_response(question_banks.template_workbook(), "question-bank-template.xlsx")
 
 
 # --- a contest: live view, results ---------------------------------------------------------------
@@ -227,7 +217,7 @@ def results_export(request, usage_id: str):
     if contests.needs_background_export(usage_id):
         return redirect(reverse("party_training:contest_live", kwargs={"usage_id": usage_id}) + "#kc-export")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return _xlsx(contests.results_workbook(usage_id), f"contest-results-{stamp}.xlsx")
+    return xlsx_response(contests.results_workbook(usage_id), f"contest-results-{stamp}.xlsx")
 
 
 @login_required
@@ -241,7 +231,7 @@ def export_download(request, export_id: int):
         raise Http404
     stamp = timezone.localtime(export.finished).strftime("%Y%m%d-%H%M")
     return FileResponse(default_storage.open(export.file_name, "rb"), as_attachment=True,
-                        filename=f"contest-results-{stamp}.xlsx", content_type=XLSX)
+                        filename=f"contest-results-{stamp}.xlsx", content_type=XLSX_CONTENT_TYPE)
 
 
 @login_required

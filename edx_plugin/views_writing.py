@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from .models import (
 )
 from party_training.resources import read_static
 
-from .pages import render_page
+from .pages import render_page, xlsx_response
 from .services import writing as svc
 from .services.permissions import is_course_staff
 
@@ -209,11 +209,7 @@ def near_copy(request, course_id, pk):
 @login_required
 def export_grades(request, course_id):
     _require_staff(request, course_id)
-    content = svc.export_grades(course_id, _filters(request, course_id))
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = 'attachment; filename="writing-grades.xlsx"'
-    return response
+    return xlsx_response(svc.export_grades(course_id, _filters(request, course_id)), "writing-grades.xlsx")
 
 
 @login_required

@@ -24,6 +24,7 @@ from django.utils.translation import pgettext_lazy
 
 from ..models import Difficulty, Question, QuestionBank, QuestionType
 from .permissions import is_course_staff, is_site_admin
+from .text_files import decode_text
 
 MAX_OPTIONS = 8
 LETTERS = "ABCDEFGH"
@@ -242,24 +243,10 @@ def add_question(bank: QuestionBank, data: QuestionData) -> Question:
 
 
 # --- files ------------------------------------------------------------------------------------
-def decode_csv(raw: bytes) -> str:
-    """UTF-8 with or without BOM, UTF-16 with BOM (Excel "Unicode text"), else GB18030 (WPS, old Excel)."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise BankError(_("The file is not in UTF-8 or GB18030 text encoding.")) from exc
-
-
 def _csv_rows(raw: bytes) -> list[list[str]]:
-    text = decode_csv(raw)
+    text = decode_text(raw)
+    if text is None:
+        raise BankError(_("The file is not in UTF-8 or GB18030 text encoding."))
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")

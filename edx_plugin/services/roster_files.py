@@ -6,7 +6,6 @@ so they stay Chinese whatever the language of the page (English aliases are acce
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime
 import io
@@ -23,6 +22,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
 from ..models import MemberCategoryCode, OrganizationKind
+from .text_files import decode_text
 
 ORGANIZATIONS, MEMBERS = "organizations", "members"
 # A title row or two ("XX党委党员名册") above the header is common: look this far for it.
@@ -168,23 +168,6 @@ def read_tables(fileobj: BinaryIO, filename: str, budget: RowBudget) -> tuple[li
     rows = enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
     table, errors = _read_rows(rows, filename, (MEMBERS, ORGANIZATIONS), budget)
     return ([table] if table else []), errors
-
-
-def decode_text(data: bytes) -> str | None:
-    """Text of a CSV file: a BOM decides; otherwise strict UTF-8, then GB18030 (Excel's "CSV" in China)."""
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                          (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if data.startswith(bom):
-            try:
-                return data[len(bom):].decode(encoding)
-            except UnicodeDecodeError:
-                return None
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
 
 
 def _read_xlsx(data: bytes, filename: str, budget: RowBudget) -> tuple[list[Table], list[RowError]]:
