@@ -8,7 +8,6 @@ module returns, and nothing it returns for an open attempt contains an answer or
 from __future__ import annotations
 
 import datetime
-import logging
 import random
 import tempfile
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from ..models import (
     QuestionType,
 )
 from .hours import credit_hours
+from .jobs import run_tracked
 from .question_banks import FALSE_LABEL, LETTERS, TRUE_LABEL, blank_matches, workbook_bytes
 
 AttemptStatus = ContestAttempt.Status
@@ -37,7 +37,6 @@ MAX_BLANK_RESPONSE = 200
 BRANCH_CACHE_SECONDS = 30
 LIVE_CACHE_SECONDS = 5
 EXPORT_PROGRESS_EVERY = 2000
-log = logging.getLogger(__name__)
 
 
 class ContestError(ValueError):
@@ -815,8 +814,8 @@ def request_results_export(usage_id: str, course_id: str, user) -> ContestExport
 def run_results_export(export_id: int) -> None:
     """Write the workbook into a temporary file, then into the site's storage; report progress."""
     export = ContestExport.objects.get(pk=export_id)
-    ContestExport.objects.filter(pk=export_id).update(status=ContestExport.Status.RUNNING)
-    try:
+
+    def work() -> dict:
         content = results_workbook(
             export.usage_id, progress=lambda done: ContestExport.objects.filter(pk=export_id).update(done=done))
         with tempfile.TemporaryFile() as tmp:
@@ -824,13 +823,9 @@ def run_results_export(export_id: int) -> None:
             tmp.seek(0)
             stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
             name = default_storage.save(f"party_training/contests/results-{export_id}-{stamp}.xlsx", File(tmp))
-    except Exception as exc:  # pylint: disable=broad-except
-        log.exception("contest results export %s failed", export_id)
-        ContestExport.objects.filter(pk=export_id).update(status=ContestExport.Status.FAILED, error=str(exc)[:500],
-                                                          finished=timezone.now())
-        return
-    ContestExport.objects.filter(pk=export_id).update(status=ContestExport.Status.DONE, file_name=name,
-                                                      done=export.total, finished=timezone.now())
+        return {"file_name": name, "done": export.total}
+
+    run_tracked(ContestExport, export_id, work)
 
 
 def latest_export(usage_id: str) -> ContestExport | None:

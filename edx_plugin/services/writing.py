@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import logging
 import re
 import tempfile
 import zipfile
@@ -31,8 +30,8 @@ from ..models import (
 )
 from . import near_copies
 from .hours import credit_hours
+from .jobs import run_tracked
 
-log = logging.getLogger(__name__)
 
 ITEM_TYPE = "writing_assignment"
 CLAIM_MINUTES = 30
@@ -752,20 +751,14 @@ def start_job(kind: str, course_id: str, user) -> WritingJob:
 
 def run_job(job_id: int) -> None:
     job = WritingJob.objects.get(pk=job_id)
-    WritingJob.objects.filter(pk=job_id).update(status=WritingJob.Status.RUNNING)
-    try:
+
+    def work() -> dict:
         if job.kind == WritingJob.Kind.ARCHIVE:
-            file_name = _build_archive(job)
-        else:
-            file_name = ""
-            _scan_near_copies(job)
-    except Exception as exc:  # pylint: disable=broad-except
-        log.exception("writing job %s failed", job_id)
-        WritingJob.objects.filter(pk=job_id).update(status=WritingJob.Status.FAILED, error=str(exc)[:500],
-                                                    finished=timezone.now())
-        return
-    WritingJob.objects.filter(pk=job_id).update(status=WritingJob.Status.DONE, file_name=file_name,
-                                                finished=timezone.now())
+            return {"file_name": _build_archive(job)}
+        _scan_near_copies(job)
+        return {"file_name": ""}
+
+    run_tracked(WritingJob, job_id, work)
 
 
 PROGRESS_EVERY = 200
