@@ -12,7 +12,7 @@ except ImportError:  # pragma: no cover - the platform always has openedx-events
 
 def course_passing_status_updated(signal, sender, course_passing_status=None, **kwargs):  # pylint: disable=unused-argument
     """Credit the course's hours when a learner passes it (the ledger makes this idempotent)."""
-    from .services.course_credit import credit_course_passed  # pylint: disable=import-outside-toplevel
+    from .core.course_credit import credit_course_passed  # pylint: disable=import-outside-toplevel
 
     if course_passing_status is None or not course_passing_status.is_passing:
         return

@@ -20,8 +20,8 @@ from opaque_keys.edx.locator import BlockUsageLocator, CourseLocator
 
 from demo.models import CourseUnit
 from demo.runtime import DemoRuntime
-from party_training.edx_plugin.models import MemberCategory, MemberProfile, Organization
-from party_training.edx_plugin.services.organizations import save_organization
+from party_training.edx_plugin.core.models import MemberCategory, MemberProfile, Organization
+from party_training.edx_plugin.core.organizations import save_organization
 from party_training.xblocks.mixins import parse_olx
 
 COURSE_ID = "course-v1:TestOrg+T101+2026"

@@ -15,8 +15,8 @@ from lxml import etree
 from xblock.core import XBlock
 from xblock.fields import Boolean, DateTime, Dict, Float, Integer, List, Scope, String
 
-from party_training.edx_plugin.services import contests as svc
-from party_training.edx_plugin.services.contests import DEFAULT_POINTS, ContestConfig, ContestError, DrawRule
+from party_training.edx_plugin.knowledge_contest import rules as svc
+from party_training.edx_plugin.knowledge_contest.rules import DEFAULT_POINTS, ContestConfig, ContestError, DrawRule
 
 from .mixins import HandlerError, PartyBlockMixin, StudioEditorMixin, json_handler
 

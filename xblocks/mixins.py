@@ -153,7 +153,7 @@ class PartyBlockMixin(XBlockMixin):
         is_staff = bool(attrs.get("edx-platform.user_is_staff")) or attrs.get("edx-platform.user_role") in STAFF_ROLES
         if is_staff and attrs.get("edx-platform.user_id") is not None:
             # Plugin pages outside the block (attendance, grading queue) check this record.
-            from party_training.edx_plugin.services.permissions import record_course_staff  # pylint: disable=import-outside-toplevel
+            from party_training.edx_plugin.core.permissions import record_course_staff  # pylint: disable=import-outside-toplevel
             record_course_staff(attrs["edx-platform.user_id"], self.course_id_str)
         return is_staff
 

@@ -18,9 +18,9 @@ from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
 from xblock.fields import Boolean, DateTime, Float, Integer, List, Scope, String
 
-from party_training.edx_plugin.conf import setting
-from party_training.edx_plugin.models import QuestionTag, ReflectionStatus, SignInMethod
-from party_training.edx_plugin.services import party_class as svc
+from party_training.edx_plugin.core.conf import setting
+from party_training.edx_plugin.party_class.models import QuestionTag, ReflectionStatus, SignInMethod
+from party_training.edx_plugin.party_class import rules as svc
 from party_training.resources import read_static, render_template
 
 from .mixins import HandlerError, PartyBlockMixin, StudioEditorMixin, json_handler, json_response, page_handler

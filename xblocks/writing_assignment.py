@@ -18,8 +18,8 @@ from lxml import etree
 from xblock.core import XBlock
 from xblock.fields import Boolean, DateTime, Dict, Float, Integer, List, Scope, String
 
-from party_training.edx_plugin.models import GradingFlow, ShowcaseChoice, WritingKind, WritingStatus
-from party_training.edx_plugin.services import writing as svc
+from party_training.edx_plugin.writing_assignment.models import GradingFlow, ShowcaseChoice, WritingKind, WritingStatus
+from party_training.edx_plugin.writing_assignment import rules as svc
 
 from .mixins import HandlerError, PartyBlockMixin, StudioEditorMixin, json_handler
 

@@ -2,7 +2,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
-from ..services.permissions import is_org_admin, is_site_admin
+from ..core.permissions import is_org_admin, is_site_admin
 
 
 class IsOrganizationViewer(BasePermission):

@@ -1,7 +1,7 @@
 """Serializers of REST API v1 (read-only: the API reports; writes go through pages, blocks and the admin)."""
 from rest_framework import serializers
 
-from ..models import HourEntry, MemberProfile, Organization
+from ..core.models import HourEntry, MemberProfile, Organization
 
 
 class OrganizationSerializer(serializers.ModelSerializer):

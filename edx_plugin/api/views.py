@@ -24,13 +24,11 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..models import MemberCategoryCode, Organization
-from ..services.hours import ComplianceRow, compliance_summary, ledger_lines, summary_for_user
-from ..services.permissions import visible_members, visible_organizations
+from ..core.models import MemberCategoryCode, Organization
+from ..core.ledger import ComplianceRow, compliance_summary, ledger_lines, summary_for_user
+from ..core.permissions import visible_members, visible_organizations
 from .permissions import IsOrganizationViewer
-from .serializers import (
-    ComplianceRowSerializer, HourEntrySerializer, HoursSummarySerializer, MemberSerializer, OrganizationSerializer,
-)
+from .serializers import ComplianceRowSerializer, HourEntrySerializer, HoursSummarySerializer, MemberSerializer, OrganizationSerializer
 
 try:
     from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthentication

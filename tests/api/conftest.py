@@ -11,8 +11,8 @@ import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
 
-from party_training.edx_plugin.models import OrganizationAdmin
-from party_training.edx_plugin.services.hours import credit_hours
+from party_training.edx_plugin.core.models import OrganizationAdmin
+from party_training.edx_plugin.core.ledger import credit_hours
 
 YEAR = 2026
 API = "/party-training/api/v1/"

@@ -3,8 +3,8 @@ import datetime
 
 import pytest
 
-from party_training.edx_plugin.models import HourEntry
-from party_training.edx_plugin.services.hours import credit_hours, reverse_entry
+from party_training.edx_plugin.core.models import HourEntry
+from party_training.edx_plugin.core.ledger import credit_hours, reverse_entry
 
 from .conftest import API, YEAR
 

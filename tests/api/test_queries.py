@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from party_training.edx_plugin.models import OrganizationAdmin
-from party_training.edx_plugin.services.hours import credit_hours
+from party_training.edx_plugin.core.models import OrganizationAdmin
+from party_training.edx_plugin.core.ledger import credit_hours
 
 from .conftest import API, YEAR
 

@@ -58,7 +58,7 @@ def _connect_args(db: str | None) -> dict:
 
 def data_is_loaded() -> bool:
     from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
-    from party_training.edx_plugin.models import HourEntry, MemberProfile, Organization  # pylint: disable=import-outside-toplevel
+    from party_training.edx_plugin.core.models import HourEntry, MemberProfile, Organization  # pylint: disable=import-outside-toplevel
     return (
         Organization.objects.count() == ORGANIZATIONS and MemberProfile.objects.count() == MEMBERS
         and get_user_model().objects.count() == MEMBERS and HourEntry.objects.count() == MEMBERS * ENTRIES_PER_MEMBER
@@ -102,7 +102,7 @@ def _load(conn, table: str, columns: list[str], rows) -> None:
 def load_data() -> None:
     """Generate the tree, members, categories and ledger, and bulk-load them into the emptied tables."""
     import MySQLdb  # pylint: disable=import-outside-toplevel
-    from party_training.edx_plugin.models import MemberCategory  # pylint: disable=import-outside-toplevel
+    from party_training.edx_plugin.core.models import MemberCategory  # pylint: disable=import-outside-toplevel
 
     rng = random.Random(SEED)
     categories = {c.code: (c.pk, c.yearly_hours) for c in MemberCategory.objects.all()}
@@ -202,8 +202,8 @@ def main() -> None:
     import django  # pylint: disable=import-outside-toplevel
     django.setup()
     from django.core.management import call_command  # pylint: disable=import-outside-toplevel
-    from party_training.edx_plugin.models import Organization  # pylint: disable=import-outside-toplevel
-    from party_training.edx_plugin.services.hours import compliance_summary  # pylint: disable=import-outside-toplevel
+    from party_training.edx_plugin.core.models import Organization  # pylint: disable=import-outside-toplevel
+    from party_training.edx_plugin.core.ledger import compliance_summary  # pylint: disable=import-outside-toplevel
 
     # The plugin's tables and what they depend on (auth) are all the benchmark needs.
     call_command("migrate", "party_training", verbosity=0, interactive=False)

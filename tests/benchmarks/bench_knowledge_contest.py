@@ -48,10 +48,9 @@ from opaque_keys.edx.locator import BlockUsageLocator, CourseLocator  # noqa: E4
 
 from demo.models import CourseUnit  # noqa: E402
 from demo.runtime import DemoRuntime  # noqa: E402
-from party_training.edx_plugin.models import (  # noqa: E402
-    ContestAttempt, ContestResult, MemberProfile, Organization, Question, QuestionBank,
-)
-from party_training.edx_plugin.services import contests  # noqa: E402
+from party_training.edx_plugin.knowledge_contest.models import ContestAttempt, ContestResult, Question, QuestionBank
+from party_training.edx_plugin.core.models import MemberProfile, Organization
+from party_training.edx_plugin.knowledge_contest import rules as contests  # noqa: E402
 
 BASE = os.environ.get("BENCH_URL", "http://127.0.0.1:8102")
 COURSE = CourseLocator("Bench", "KC", "2026")

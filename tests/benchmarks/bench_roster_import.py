@@ -46,9 +46,7 @@ def prepare_database() -> None:
 
 def roster_files(organizations: int, members: int) -> tuple[bytes, bytes]:
     """A tree of committees > general branches > branches (about 1:9:90), and members spread over the branches."""
-    from party_training.edx_plugin.services.roster_files import (  # pylint: disable=import-outside-toplevel
-        MEMBERS, ORGANIZATIONS, rows_csv,
-    )
+    from party_training.edx_plugin.roster.tables import MEMBERS, ORGANIZATIONS, rows_csv
     rng = random.Random(SEED)
     committees = max(1, organizations // 100)
     generals = max(1, organizations // 10)
@@ -69,7 +67,7 @@ def roster_files(organizations: int, members: int) -> tuple[bytes, bytes]:
 
 def step(label: str, data: bytes, name: str, rows: int, dry_run: bool = False) -> None:
     from django.db import connection  # pylint: disable=import-outside-toplevel
-    from party_training.edx_plugin.services.roster import import_roster  # pylint: disable=import-outside-toplevel
+    from party_training.edx_plugin.roster.imports import import_roster  # pylint: disable=import-outside-toplevel
 
     queries = 0
 

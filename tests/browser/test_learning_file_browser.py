@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from party_training.edx_plugin.services.hours import credit_hours
+from party_training.edx_plugin.core.ledger import credit_hours
 from tests.conftest import login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

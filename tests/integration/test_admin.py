@@ -2,8 +2,8 @@
 cannot be edited or deleted, only reversed."""
 import pytest
 
-from party_training.edx_plugin.models import HourEntry, Organization
-from party_training.edx_plugin.services.hours import credit_hours
+from party_training.edx_plugin.core.models import HourEntry, Organization
+from party_training.edx_plugin.core.ledger import credit_hours
 
 pytestmark = pytest.mark.django_db
 

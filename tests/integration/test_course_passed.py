@@ -7,7 +7,7 @@ from opaque_keys.edx.keys import CourseKey
 from openedx_events.learning.data import CourseData, CoursePassingStatusData, UserData, UserPersonalData
 from openedx_events.learning.signals import COURSE_PASSING_STATUS_UPDATED
 
-from party_training.edx_plugin.models import CourseCredit, HourEntry
+from party_training.edx_plugin.core.models import CourseCredit, HourEntry
 
 pytestmark = pytest.mark.django_db
 COURSE = "course-v1:PartySchool+DJ101+2026"

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from demo.models import CourseUnit
-from party_training.edx_plugin.models import MemberProfile, Organization
+from party_training.edx_plugin.core.models import MemberProfile, Organization
 
 pytestmark = pytest.mark.django_db
 

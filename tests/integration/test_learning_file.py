@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from party_training.edx_plugin.services.hours import credit_hours, reverse_entry
+from party_training.edx_plugin.core.ledger import credit_hours, reverse_entry
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-from party_training.edx_plugin.models import Question, QuestionBank
-from party_training.edx_plugin.services.question_banks import fingerprint
+from party_training.edx_plugin.knowledge_contest.models import Question, QuestionBank
+from party_training.edx_plugin.knowledge_contest.banks import fingerprint
 
 # Markers that must never reach a learner before their attempt is closed.
 SECRET_EXPLANATION = "EXPLAIN-SECRET"

@@ -9,7 +9,7 @@ from lxml import etree
 from xblock.core import XBlock
 
 from demo.models import BlockEvent, CourseUnit
-from party_training.edx_plugin.models import ContestAttempt, ContestResult, Question
+from party_training.edx_plugin.knowledge_contest.models import ContestAttempt, ContestResult, Question
 from tests.conftest import COURSE_ID, call_handler, export_olx, get_block, load_block
 
 from .conftest import SECRET_BLANK, SECRET_EXPLANATION, contest_olx, make_question

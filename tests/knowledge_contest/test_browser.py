@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from party_training.edx_plugin.models import ContestAttempt, ContestResult, CourseRole, QuestionBank
-from party_training.edx_plugin.services.question_banks import load_bank_fixtures
+from party_training.edx_plugin.knowledge_contest.models import ContestAttempt, ContestResult, QuestionBank
+from party_training.edx_plugin.core.models import CourseRole
+from party_training.edx_plugin.knowledge_contest.banks import load_bank_fixtures
 from tests.conftest import COURSE_ID, load_block, login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -3,9 +3,10 @@ import threading
 
 import pytest
 
-from party_training.edx_plugin.models import ContestAttempt, ContestResult, ContestScoreCount, HourEntry, Question
-from party_training.edx_plugin.services import contests as svc
-from party_training.edx_plugin.services.contests import ContestConfig, DrawRule
+from party_training.edx_plugin.knowledge_contest.models import ContestAttempt, ContestResult, ContestScoreCount, Question
+from party_training.edx_plugin.core.models import HourEntry
+from party_training.edx_plugin.knowledge_contest import rules as svc
+from party_training.edx_plugin.knowledge_contest.rules import ContestConfig, DrawRule
 from tests.conftest import race
 
 USAGE = "block-v1:TestOrg+T101+2026+type@knowledge_contest+block@race"

@@ -7,10 +7,11 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone, translation
 
-from party_training.edx_plugin.models import ContestAttempt, ContestResult, ContestScoreCount, HourEntry, Question
-from party_training.edx_plugin.services import contests as svc
-from party_training.edx_plugin.services.contests import ContestConfig, ContestError, DrawRule
-from party_training.edx_plugin.tasks_contest import close_overdue_contest_attempts
+from party_training.edx_plugin.knowledge_contest.models import ContestAttempt, ContestResult, ContestScoreCount, Question
+from party_training.edx_plugin.core.models import HourEntry
+from party_training.edx_plugin.knowledge_contest import rules as svc
+from party_training.edx_plugin.knowledge_contest.rules import ContestConfig, ContestError, DrawRule
+from party_training.edx_plugin.knowledge_contest.tasks import close_overdue_contest_attempts
 
 from .conftest import make_question
 

@@ -4,8 +4,8 @@ import datetime
 import pytest
 from django.core.cache import cache
 
-from party_training.edx_plugin.models import ContestAnswer, ContestAttempt, ContestResult
-from party_training.edx_plugin.services import contests as svc
+from party_training.edx_plugin.knowledge_contest.models import ContestAnswer, ContestAttempt, ContestResult
+from party_training.edx_plugin.knowledge_contest import rules as svc
 
 from .conftest import make_question
 

@@ -5,7 +5,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from party_training.edx_plugin.models import ContestAttempt, CourseRole, QuestionBank
+from party_training.edx_plugin.knowledge_contest.models import ContestAttempt, QuestionBank
+from party_training.edx_plugin.core.models import CourseRole
 from tests.conftest import COURSE_ID, call_handler, load_block
 
 from .conftest import contest_olx

@@ -7,8 +7,8 @@ import pytest
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
-from party_training.edx_plugin.models import Question, QuestionBank
-from party_training.edx_plugin.services import question_banks as qb
+from party_training.edx_plugin.knowledge_contest.models import Question, QuestionBank
+from party_training.edx_plugin.knowledge_contest import banks as qb
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "question_banks"
 HEADER = ["type", "stem", "option_a", "option_b", "option_c", "option_d", "answer", "explanation", "category",
@@ -167,7 +167,7 @@ def test_demo_fixture_bank_loads_and_is_idempotent(db):
 
 def test_bank_creation_rules(make_user):
     admin, teacher, learner = make_user("adm", staff=True), make_user("teach"), make_user("learn")
-    from party_training.edx_plugin.models import CourseRole
+    from party_training.edx_plugin.core.models import CourseRole
     CourseRole.objects.create(user=teacher, course_id="course-v1:A+B+C")
     assert qb.create_bank(admin, "site-bank", "全站题库").course_id == ""
     with pytest.raises(qb.BankError):

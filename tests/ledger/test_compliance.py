@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from party_training.edx_plugin.models import HourEntry, MemberProfile, Organization
-from party_training.edx_plugin.services.hours import compliance_summary, credit_hours, reverse_entry
+from party_training.edx_plugin.core.models import HourEntry, MemberProfile, Organization
+from party_training.edx_plugin.core.ledger import compliance_summary, credit_hours, reverse_entry
 
 YEAR = 2026
 CATEGORY_SETS = [("member",), ("member", "branch_secretary"), ("member", "leading_cadre"), ("general_cadre",),

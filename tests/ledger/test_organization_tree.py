@@ -6,10 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from party_training.edx_plugin.models import Organization
-from party_training.edx_plugin.services.organizations import (
-    MAX_DEPTH, ancestors, save_organization, subtree, subtree_of_many,
-)
+from party_training.edx_plugin.core.models import Organization
+from party_training.edx_plugin.core.organizations import MAX_DEPTH, ancestors, save_organization, subtree, subtree_of_many
 
 
 def assert_tree_consistent():

@@ -98,7 +98,7 @@ def test_bad_json_is_refused_with_a_message(block_id, people):
 
 @pytest.mark.django_db
 def test_staff_record_a_learner_present_and_completion_follows(people):
-    from party_training.edx_plugin.models import HourEntry  # pylint: disable=import-outside-toplevel
+    from party_training.edx_plugin.core.models import HourEntry  # pylint: disable=import-outside-toplevel
     from .conftest import events  # pylint: disable=import-outside-toplevel
     usage_id = load_block('<party_class url_name="rec" require_signin="true" require_content="false" '
                           'credit_hours="1.0"><expected_organization code="PC"/></party_class>')

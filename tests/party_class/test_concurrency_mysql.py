@@ -6,8 +6,9 @@ import json
 import pytest
 from django.test import Client
 
-from party_training.edx_plugin.models import HourEntry, PartyClassQuestion, PartyClassSignIn, PartyClassVote
-from party_training.edx_plugin.services import party_class as svc
+from party_training.edx_plugin.core.models import HourEntry
+from party_training.edx_plugin.party_class.models import PartyClassQuestion, PartyClassSignIn, PartyClassVote
+from party_training.edx_plugin.party_class import rules as svc
 from tests.conftest import load_block, run_together
 
 from .conftest import FULL_OLX, events
@@ -82,5 +83,5 @@ def test_concurrent_drafts_and_submission_leave_one_reflection(usage_id, people)
     calls += [(people["a"], usage_id, "submit_reflection", {"text": text})] * 2
     results = race(calls)
     assert all(status in (200, 409) for status, _ in results), results
-    from party_training.edx_plugin.models import PartyClassReflection  # pylint: disable=import-outside-toplevel
+    from party_training.edx_plugin.party_class.models import PartyClassReflection  # pylint: disable=import-outside-toplevel
     assert PartyClassReflection.objects.filter(usage_id=usage_id, user=people["a"]).count() == 1

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from party_training.edx_plugin.models import PartyClassQuestion, PartyClassVote
+from party_training.edx_plugin.party_class.models import PartyClassQuestion, PartyClassVote
 from tests.conftest import call_handler, load_block
 
 

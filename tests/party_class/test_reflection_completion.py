@@ -4,8 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from party_training.edx_plugin.models import HourEntry, PartyClassReflection
-from party_training.edx_plugin.services import party_class as svc
+from party_training.edx_plugin.core.models import HourEntry
+from party_training.edx_plugin.party_class.models import PartyClassReflection
+from party_training.edx_plugin.party_class import rules as svc
 from tests.conftest import call_handler, get_block, load_block
 
 from .conftest import events

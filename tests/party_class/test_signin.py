@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.db import connection
 from django.utils import timezone
 
-from party_training.edx_plugin.models import PartyClassSignIn
-from party_training.edx_plugin.services import party_class as svc
+from party_training.edx_plugin.party_class.models import PartyClassSignIn
+from party_training.edx_plugin.party_class import rules as svc
 from tests.conftest import call_handler, get_block, load_block
 
 NOW = datetime.datetime(2026, 12, 1, 1, 0, 10, tzinfo=datetime.timezone.utc)

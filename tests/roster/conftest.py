@@ -9,8 +9,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import translation
 
-from party_training.edx_plugin.models import MemberProfile, Organization
-from party_training.edx_plugin.services.roster import RosterResult, import_roster, import_roster_files
+from party_training.edx_plugin.core.models import MemberProfile, Organization
+from party_training.edx_plugin.roster.imports import RosterResult, import_roster, import_roster_files
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "roster"
 ORG_HEADER = ["组织编码", "组织名称", "组织类型", "上级组织编码"]

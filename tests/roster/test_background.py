@@ -10,9 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, override_settings
 
-from party_training.edx_plugin import tasks_roster
-from party_training.edx_plugin.models import Organization, RosterImportJob
-from party_training.edx_plugin.services import roster
+from party_training.edx_plugin.roster import tasks as tasks_roster
+from party_training.edx_plugin.core.models import Organization
+from party_training.edx_plugin.roster.models import RosterImportJob
+from party_training.edx_plugin.roster import imports as roster
 
 from .conftest import MEMBER_HEADER, counts, csv_bytes, fixture_bytes, run_many
 from .test_admin import IMPORT_URL, PERMISSIONS, _client, _grant, importer  # noqa: F401  pylint: disable=unused-import

@@ -5,7 +5,7 @@ from django.core.management.base import CommandError
 from django.db import connections
 
 from party_training.edx_plugin.management.commands.import_party_roster import Command
-from party_training.edx_plugin.models import MemberProfile, Organization
+from party_training.edx_plugin.core.models import MemberProfile, Organization
 
 from .conftest import FIXTURES, MEMBER_HEADER, counts, csv_bytes
 

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from openpyxl import Workbook
 
-from party_training.edx_plugin.models import MemberProfile, Organization
+from party_training.edx_plugin.core.models import MemberProfile, Organization
 
 from .conftest import MEMBER_HEADER, ORG_HEADER, counts, csv_bytes, fixture_bytes, run, run_many
 

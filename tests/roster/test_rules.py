@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import override_settings
 
-from party_training.edx_plugin.models import MemberProfile, Organization
-from party_training.edx_plugin.services.organizations import save_organization
+from party_training.edx_plugin.core.models import MemberProfile, Organization
+from party_training.edx_plugin.core.organizations import save_organization
 
 from .conftest import MEMBER_HEADER, ORG_HEADER, counts, csv_bytes, fixture_bytes, run, run_many
 
@@ -210,7 +210,7 @@ def test_existing_org_kinds_are_checked_against_new_children(make_org):
 
 def test_a_code_taken_between_the_checks_and_the_writes_rolls_everything_back(monkeypatch):
     """A code created by someone else between the checks and the writes is reported, not crashed on."""
-    from party_training.edx_plugin.services import roster  # pylint: disable=import-outside-toplevel
+    from party_training.edx_plugin.roster import imports as roster  # pylint: disable=import-outside-toplevel
 
     original = roster._Plan.write  # pylint: disable=protected-access
 

@@ -16,7 +16,7 @@ def test_catalogs_complete_and_compiled():
 
 
 def test_chinese_is_the_default_and_english_available():
-    from party_training.edx_plugin.models import HourSource  # pylint: disable=import-outside-toplevel
+    from party_training.edx_plugin.core.models import HourSource  # pylint: disable=import-outside-toplevel
     with translation.override("zh-cn"):
         assert str(HourSource.PARTY_CLASS.label) == "党课"
     with translation.override("en"):
@@ -24,9 +24,9 @@ def test_chinese_is_the_default_and_english_available():
 
 
 def test_words_with_two_meanings_are_translated_by_context():
-    from party_training.edx_plugin.models import (  # pylint: disable=import-outside-toplevel
-        ContestAttempt, PartyClassQuestion, Question, WritingStatus,
-    )
+    from party_training.edx_plugin.knowledge_contest.models import ContestAttempt, Question
+    from party_training.edx_plugin.party_class.models import PartyClassQuestion
+    from party_training.edx_plugin.writing_assignment.models import WritingStatus
     with translation.override("zh-cn"):
         assert str(Question._meta.verbose_name) == "题目"
         assert str(PartyClassQuestion._meta.get_field("text").verbose_name) == "问题"

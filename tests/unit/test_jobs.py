@@ -1,8 +1,8 @@
 """Background job rows say running, done (with the work's values) or failed (with the error)."""
 import pytest
 
-from party_training.edx_plugin.models import WritingJob
-from party_training.edx_plugin.services.jobs import run_tracked
+from party_training.edx_plugin.writing_assignment.models import WritingJob
+from party_training.edx_plugin.core.jobs import run_tracked
 
 pytestmark = pytest.mark.django_db
 

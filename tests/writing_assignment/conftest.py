@@ -2,7 +2,7 @@
 learners and course staff known to the plugin's pages."""
 import pytest
 
-from party_training.edx_plugin.models import CourseRole
+from party_training.edx_plugin.core.models import CourseRole
 from tests.conftest import COURSE_ID, get_block, load_block
 
 RUBRIC = """

@@ -1,6 +1,6 @@
 """Shared steps of the writing assignment tests."""
-from party_training.edx_plugin.models import WritingSubmission
-from party_training.edx_plugin.services import writing as svc
+from party_training.edx_plugin.writing_assignment.models import WritingSubmission
+from party_training.edx_plugin.writing_assignment import rules as svc
 from tests.conftest import COURSE_ID, call_handler
 
 

@@ -2,7 +2,8 @@
 the rubric and returns it; the learner revises; the grader proposes and the approver releases."""
 import pytest
 
-from party_training.edx_plugin.models import CourseRole, WritingStatus, WritingSubmission
+from party_training.edx_plugin.core.models import CourseRole
+from party_training.edx_plugin.writing_assignment.models import WritingStatus, WritingSubmission
 from tests.conftest import COURSE_ID, load_block, login, screenshot
 
 from .conftest import writing_olx

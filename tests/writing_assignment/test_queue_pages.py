@@ -7,9 +7,9 @@ import pytest
 from django.core.files.storage import default_storage
 from openpyxl import load_workbook
 
-from party_training.edx_plugin.models import NearCopyPair, WritingJob, WritingStatus
-from party_training.edx_plugin.services import near_copies
-from party_training.edx_plugin.services import writing as svc
+from party_training.edx_plugin.writing_assignment.models import NearCopyPair, WritingJob, WritingStatus
+from party_training.edx_plugin.writing_assignment import near_copies
+from party_training.edx_plugin.writing_assignment import rules as svc
 from tests.conftest import COURSE_ID, call_handler, export_olx, load_block
 
 from .conftest import TEXT, render, writing_olx

@@ -7,10 +7,9 @@ from django.utils import timezone
 from submissions import api as submissions_api
 
 from demo.models import BlockEvent
-from party_training.edx_plugin.models import (
-    HourEntry, RubricAssessment, WritingAssignment, WritingStatus, WritingSubmission, WritingVersion,
-)
-from party_training.edx_plugin.services import writing as svc
+from party_training.edx_plugin.core.models import HourEntry
+from party_training.edx_plugin.writing_assignment.models import RubricAssessment, WritingAssignment, WritingStatus, WritingSubmission, WritingVersion
+from party_training.edx_plugin.writing_assignment import rules as svc
 from tests.conftest import COURSE_ID, call_handler, load_block, run_together
 
 from .conftest import TEXT, render, writing_olx
@@ -155,7 +154,7 @@ def test_claims_expire_and_exclude_a_second_grader(single_block, people):
 @pytest.mark.mysql
 @pytest.mark.django_db(transaction=True)
 def test_two_graders_racing_cannot_both_claim(make_user, make_org):
-    from party_training.edx_plugin.models import CourseRole  # pylint: disable=import-outside-toplevel
+    from party_training.edx_plugin.core.models import CourseRole  # pylint: disable=import-outside-toplevel
     usage = load_block(writing_olx("wa_race"))
     org = make_org("RACE", "支部", "branch")
     learners = [make_user(f"race_l{i}", org=org) for i in range(10)]
@@ -190,7 +189,7 @@ def test_contest_final_score_drops_highest_and_lowest_with_five_judges():
 
 
 def test_contest_judging_ranking_awards_and_publication(people, make_user, branch_tree):
-    from party_training.edx_plugin.models import CourseRole  # pylint: disable=import-outside-toplevel
+    from party_training.edx_plugin.core.models import CourseRole  # pylint: disable=import-outside-toplevel
     usage = load_block(writing_olx("wa_contest", "contest", "contest_essay",
                                    children='<awards><award tier="first" count="1"/><award tier="second" count="1"/>'
                                             '<award tier="third" count="0"/>'

@@ -8,7 +8,7 @@ from contextlib import ExitStack
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from party_training.edx_plugin.services.roster import import_roster_files
+from ...roster.imports import import_roster_files
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """Background work of knowledge contests (Celery, on the platform's workers)."""
 from celery import shared_task
 
-from .services.contests import close_overdue_attempts, run_results_export
+from .rules import close_overdue_attempts, run_results_export
 
 
 @shared_task(name="party_training.contest.close_overdue_attempts", ignore_result=True)

@@ -28,12 +28,10 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ..models import (
-    HourSource, MemberProfile, Organization, PartyClassProgress, PartyClassQuestion, PartyClassReflection,
-    PartyClassSignIn, PartyClassVote, QuestionTag, ReflectionStatus, SignInMethod,
-)
-from .hours import credit_hours
-from .organizations import subtree_of_many
+from ..core.models import HourSource, MemberProfile, Organization
+from .models import PartyClassProgress, PartyClassQuestion, PartyClassReflection, PartyClassSignIn, PartyClassVote, QuestionTag, ReflectionStatus, SignInMethod
+from ..core.ledger import credit_hours
+from ..core.organizations import subtree_of_many
 
 CODE_DIGITS = 6
 MIN_CODE_PERIOD, MAX_CODE_PERIOD = 10, 3600

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
-from ..conf import setting
-from ..models import CourseCredit, HourEntry, HourSource
-from .hours import credit_hours
+from .conf import setting
+from .models import CourseCredit, HourEntry, HourSource
+from .ledger import credit_hours
 
 
 def hours_for_course(course_id: str) -> Decimal:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import lru_cache, partial
 
 from django import forms
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.cache import cache
@@ -25,13 +26,15 @@ from django.utils.translation import gettext_lazy as _
 
 from party_training.resources import read_static
 
-from . import conf
+from ..core import conf
 from .models import RosterImportJob
-from .pages import XLSX_CONTENT_TYPE
-from .services.permissions import is_site_admin
-from .services.roster import import_roster_files, rows_exceed
-from .services.roster_files import MEMBERS, ORGANIZATIONS, SHEET_NAMES, template_csv, template_xlsx
-from .tasks_roster import ERRORS_KEPT, queue_import, written_key
+from ..core.admin import OrganizationModelAdmin
+from ..core.models import Organization
+from ..core.pages import XLSX_CONTENT_TYPE
+from ..core.permissions import is_site_admin
+from .imports import import_roster_files, rows_exceed
+from .tables import MEMBERS, ORGANIZATIONS, SHEET_NAMES, template_csv, template_xlsx
+from .tasks import ERRORS_KEPT, queue_import, written_key
 
 # A file full of errors can have a hundred thousand of them; the page shows the first ones
 # (a background job keeps only those).
@@ -186,3 +189,31 @@ class RosterImportMixin:
         response = HttpResponse(build(), content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+
+
+# The organisation admin of core, with this area's import pages: core knows no area, so the
+# roster registers the organisation admin again with its mixin.
+admin.site.unregister(Organization)
+
+
+@admin.register(Organization)
+class RosterOrganizationAdmin(RosterImportMixin, OrganizationModelAdmin):
+    pass
+
+
+@admin.register(RosterImportJob)
+class RosterImportJobAdmin(admin.ModelAdmin):
+    """Read-only: jobs are made by the import page and finished by their task."""
+
+    list_display = ("created", "requested_by", "status", "dry_run", "rows_read", "rows_written", "errors_total")
+    list_filter = ("status", "dry_run")
+    list_select_related = ("requested_by",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

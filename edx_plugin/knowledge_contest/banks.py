@@ -22,9 +22,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from ..models import Difficulty, Question, QuestionBank, QuestionType
-from .permissions import is_course_staff, is_site_admin
-from .text_files import decode_text
+from .models import Difficulty, Question, QuestionBank, QuestionType
+from ..core.permissions import is_course_staff, is_site_admin
+from ..core.files import decode_text
 
 MAX_OPTIONS = 8
 LETTERS = "ABCDEFGH"
@@ -460,7 +460,7 @@ def can_manage_bank(user, bank: QuestionBank) -> bool:
 
 
 def manageable_banks(user):
-    from ..models import CourseRole  # pylint: disable=import-outside-toplevel
+    from ..core.models import CourseRole  # pylint: disable=import-outside-toplevel
 
     if is_site_admin(user):
         return QuestionBank.objects.all()

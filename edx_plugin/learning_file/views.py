@@ -2,10 +2,10 @@
 from django.contrib.auth.decorators import login_required
 from django.utils import timezone
 
-from .models import MemberProfile
-from .pages import render_page
-from .services.hours import ledger_lines, summary_for_user
-from .services.organizations import ancestors
+from ..core.models import MemberProfile
+from ..core.pages import render_page
+from ..core.ledger import ledger_lines, summary_for_user
+from ..core.organizations import ancestors
 
 LEARNING_FILE_LINES = 100
 

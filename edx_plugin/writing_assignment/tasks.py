@@ -8,5 +8,5 @@ from celery import shared_task
 
 @shared_task(name="party_training.writing.run_job", ignore_result=True)
 def run_writing_job(job_id: int) -> None:
-    from .services.writing import run_job  # pylint: disable=import-outside-toplevel
+    from .rules import run_job  # pylint: disable=import-outside-toplevel
     run_job(job_id)

@@ -18,15 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .models import (
-    AssessmentRole, GradingFlow, NearCopyPair, Organization, WritingAssignment, WritingJob, WritingKind,
-    WritingStatus, WritingSubmission,
-)
+from .models import AssessmentRole, GradingFlow, NearCopyPair, WritingAssignment, WritingJob, WritingKind, WritingStatus, WritingSubmission
+from ..core.models import Organization
 from party_training.resources import read_static
 
-from .pages import render_page, xlsx_response
-from .services import writing as svc
-from .services.permissions import is_course_staff
+from ..core.pages import render_page, xlsx_response
+from ..writing_assignment import rules as svc
+from ..core.permissions import is_course_staff
 
 PAGE_SIZE = 50
 

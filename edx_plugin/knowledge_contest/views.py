@@ -19,9 +19,9 @@ from opaque_keys.edx.keys import UsageKey
 from party_training.resources import read_static
 
 from .models import ContestExport, Difficulty, Question, QuestionBank, QuestionType
-from .pages import XLSX_CONTENT_TYPE, render_page, xlsx_response
-from .services import contests, question_banks
-from .services.permissions import is_course_staff, is_site_admin
+from ..core.pages import XLSX_CONTENT_TYPE, render_page, xlsx_response
+from ..knowledge_contest import rules as contests, banks as question_banks
+from ..core.permissions import is_course_staff, is_site_admin
 
 def _forbidden(request, text: str | None = None) -> HttpResponse:
     return render_page(request, "plugin/contest_forbidden.html",
@@ -39,7 +39,7 @@ def _contest_key(usage_id: str):
 
 
 def _may_manage_any_bank(user) -> bool:
-    from .models import CourseRole  # pylint: disable=import-outside-toplevel
+    from ..core.models import CourseRole  # pylint: disable=import-outside-toplevel
     return is_site_admin(user) or CourseRole.objects.filter(user=user).exists()
 
 

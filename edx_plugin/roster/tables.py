@@ -21,8 +21,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
-from ..models import MemberCategoryCode, OrganizationKind
-from .text_files import decode_text
+from ..core.models import MemberCategoryCode, OrganizationKind
+from ..core.files import decode_text
 
 ORGANIZATIONS, MEMBERS = "organizations", "members"
 # A title row or two ("XX党委党员名册") above the header is common: look this far for it.

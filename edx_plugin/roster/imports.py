@@ -28,13 +28,10 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _, ngettext
 from openpyxl.utils.datetime import from_excel
 
-from .. import conf
-from ..models import MemberCategory, MemberProfile, Organization, OrganizationKind
-from .organizations import MAX_DEPTH, ancestor_ids_from_path, save_organization
-from .roster_files import (
-    CATEGORY_LABELS, CATEGORY_SEPARATORS, COLUMNS, DATE_EXAMPLES, KIND_LABELS, ORGANIZATIONS, RowBudget, RowError,
-    Table, TooManyRows, canonical_labels, read_tables,
-)
+from ..core import conf
+from ..core.models import MemberCategory, MemberProfile, Organization, OrganizationKind
+from ..core.organizations import MAX_DEPTH, ancestor_ids_from_path, save_organization
+from .tables import CATEGORY_LABELS, CATEGORY_SEPARATORS, COLUMNS, DATE_EXAMPLES, KIND_LABELS, ORGANIZATIONS, RowBudget, RowError, Table, TooManyRows, canonical_labels, read_tables
 
 __all__ = ["Progress", "RosterResult", "RowError", "import_roster", "import_roster_files", "rows_exceed"]
 

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import pgettext_lazy
 
 from .models import ContestAttempt, ContestExport, ContestResult, Question, QuestionBank
-from .services.question_banks import fingerprint
+from .banks import fingerprint
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.db import IntegrityError
 from django.db.models import QuerySet
 
-from ..models import CourseRole, MemberProfile, Organization, OrganizationAdmin
+from .models import CourseRole, MemberProfile, Organization, OrganizationAdmin
 from .organizations import subtree_of_many
 
 

@@ -11,7 +11,7 @@ from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import HourEntry, HourSource, MemberCategory, MemberProfile, Organization
+from .models import HourEntry, HourSource, MemberCategory, MemberProfile, Organization
 from .organizations import ancestor_ids_from_path
 
 ZERO = Decimal("0")

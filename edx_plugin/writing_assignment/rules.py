@@ -23,14 +23,11 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import (
-    AssessmentRole, GradingFlow, HourSource, NearCopyPair, Organization, RubricAssessment, ShowcaseChoice,
-    WritingAssignment, WritingDraft, WritingJob, WritingJudge, WritingKind, WritingStatus, WritingSubmission,
-    WritingVersion,
-)
-from . import near_copies
-from .hours import credit_hours
-from .jobs import run_tracked
+from .models import AssessmentRole, GradingFlow, NearCopyPair, RubricAssessment, ShowcaseChoice, WritingAssignment, WritingDraft, WritingJob, WritingJudge, WritingKind, WritingStatus, WritingSubmission, WritingVersion
+from ..core.models import HourSource, Organization
+from ..writing_assignment import near_copies
+from ..core.ledger import credit_hours
+from ..core.jobs import run_tracked
 
 
 ITEM_TYPE = "writing_assignment"
@@ -742,7 +739,7 @@ def export_grades(course_id: str, filters: QueueFilters | None = None) -> bytes:
 
 def start_job(kind: str, course_id: str, user) -> WritingJob:
     """Record a background job and hand it to a Celery worker once the record is committed."""
-    from ..tasks_writing import run_writing_job  # pylint: disable=import-outside-toplevel
+    from .tasks import run_writing_job  # pylint: disable=import-outside-toplevel
 
     job = WritingJob.objects.create(kind=kind, course_id=course_id, requested_by=user)
     transaction.on_commit(lambda: run_writing_job.delay(job.pk))

@@ -1,7 +1,7 @@
 """Read the plugin's site settings with the defaults filled in."""
 from django.conf import settings
 
-from .settings.common import DEFAULTS
+from ..settings.common import DEFAULTS
 
 
 def setting(name: str):

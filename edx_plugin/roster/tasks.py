@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from .models import RosterImportJob
-from .services.roster import RosterResult, import_roster_files
+from .imports import RosterResult, import_roster_files
 
 log = logging.getLogger(__name__)
 

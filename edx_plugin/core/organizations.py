@@ -9,7 +9,7 @@ from django.db.models import F, Max, Q, QuerySet, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext as _
 
-from ..models import PATH_DIGITS, Organization
+from .models import PATH_DIGITS, Organization
 
 SEGMENT = PATH_DIGITS + 1  # a zero-padded pk and its "/"
 PATH_LENGTH = Organization._meta.get_field("path").max_length

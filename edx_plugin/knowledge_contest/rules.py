@@ -20,14 +20,11 @@ from django.db.models import Avg, Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import (
-    ContestAnswer, ContestAttempt, ContestExport, ContestResult, ContestScoreCount, HourSource, MemberProfile, Organization, Question,
-    QuestionBank,
-    QuestionType,
-)
-from .hours import credit_hours
-from .jobs import run_tracked
-from .question_banks import FALSE_LABEL, LETTERS, TRUE_LABEL, blank_matches, workbook_bytes
+from .models import ContestAnswer, ContestAttempt, ContestExport, ContestResult, ContestScoreCount, Question, QuestionBank, QuestionType
+from ..core.models import HourSource, MemberProfile, Organization
+from ..core.ledger import credit_hours
+from ..core.jobs import run_tracked
+from .banks import FALSE_LABEL, LETTERS, TRUE_LABEL, blank_matches, workbook_bytes
 
 AttemptStatus = ContestAttempt.Status
 CLOSED = (AttemptStatus.SUBMITTED, AttemptStatus.EXPIRED)
@@ -796,14 +793,14 @@ def results_workbook(usage_id: str, progress=None) -> bytes:
 
 
 def needs_background_export(usage_id: str) -> bool:
-    from ..conf import setting  # pylint: disable=import-outside-toplevel
+    from ..core.conf import setting  # pylint: disable=import-outside-toplevel
     limit = setting("EXPORT_SYNC_LIMIT")
     return ContestResult.objects.filter(usage_id=usage_id)[:limit + 1].count() > limit
 
 
 def request_results_export(usage_id: str, course_id: str, user) -> ContestExport:
     """Record an export of a large contest and hand it to a Celery worker once committed."""
-    from ..tasks_contest import export_contest_results  # pylint: disable=import-outside-toplevel
+    from .tasks import export_contest_results  # pylint: disable=import-outside-toplevel
 
     export = ContestExport.objects.create(usage_id=usage_id, course_id=course_id, requested_by=user,
                                           total=ContestResult.objects.filter(usage_id=usage_id).count())
