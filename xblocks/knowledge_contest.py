@@ -283,7 +283,7 @@ class KnowledgeContestBlock(StudioEditorMixin, PartyBlockMixin, XBlock):
             "window_end": timezone.localtime(self.window_end) if self.window_end else None,
         }
         return self.render_fragment(
-            "blocks/knowledge_contest.html", context, js="knowledge_contest.js", css="knowledge_contest.css",
+            "knowledge_contest/block.html", context, js="knowledge_contest.js", css="knowledge_contest.css",
             init_fn="KnowledgeContestBlock",
             # No learner data in the page: it comes from the state handler as JSON, so no question text
             # ever sits inside the page's inline script data (where "</script>" could end the tag).

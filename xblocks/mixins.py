@@ -171,11 +171,11 @@ class PartyBlockMixin(XBlockMixin):
     def render_fragment(self, template: str, context: dict, *, js: str | None = None, css: str | None = None,
                         init_fn: str | None = None, js_args: dict | None = None) -> Fragment:
         frag = Fragment(render_template(template, context))
-        frag.add_css(read_static("css", "party.css"))
+        frag.add_css(read_static("css", "core.css"))
         if css:
             frag.add_css(read_static("css", css))
         if js:
-            frag.add_javascript(read_static("js", "party_common.js"))
+            frag.add_javascript(read_static("js", "core.js"))
             frag.add_javascript(read_static("js", js))
             frag.initialize_js(init_fn, js_args or {})
         return frag
@@ -218,7 +218,7 @@ class StudioEditorMixin:
     def studio_view(self, context=None):
         fields = [self._editor_field(name) for name in self.editable_fields]
         return self.render_fragment(
-            "blocks/studio_editor.html", {"fields": fields, "block_type": self.scope_ids.block_type},
+            "core/studio_editor.html", {"fields": fields, "block_type": self.scope_ids.block_type},
             js="studio_editor.js", init_fn="PartyStudioEditor",
         )
 

@@ -231,7 +231,7 @@ class PartyClassBlock(CompletableXBlockMixin, StudioEditorMixin, PartyBlockMixin
             "max_question_chars": svc.MAX_QUESTION_CHARS, "max_reflection_chars": svc.MAX_REFLECTION_CHARS,
             "has_reflection": bool(self.reflection_prompt) or self.require_reflection,
         }
-        frag = self.render_fragment("blocks/party_class.html", ctx, js="party_class.js", css="party_class.css",
+        frag = self.render_fragment("party_class/block.html", ctx, js="party_class.js", css="party_class.css",
                                     init_fn="PartyClassBlock", js_args={
                                         "state": state, "staff": staff, "min_chars": self.reflection_min_chars,
                                         "messages": self._js_messages(),
@@ -408,8 +408,8 @@ class PartyClassBlock(CompletableXBlockMixin, StudioEditorMixin, PartyBlockMixin
         unit = request.GET.get("unit", "")
         if unit:
             state_url += "?" + urlencode({"unit": unit})
-        page = render_template("blocks/party_class_projector.html", {
-            "block": self, "css": read_static("css", "party.css") + read_static("css", "party_class.css"),
+        page = render_template("party_class/projector.html", {
+            "block": self, "css": read_static("css", "core.css") + read_static("css", "party_class.css"),
             "js": read_static("js", "party_class_projector.js"), "state_url": state_url,
             "state": self._projector_state(request), "lang": _html_lang(),
             "session_start": _local(self.session_start), "session_end": _local(self.session_end),

@@ -175,7 +175,7 @@ class WritingAssignmentBlock(StudioEditorMixin, PartyBlockMixin, XBlock):
             "uid": self.usage_id_str.replace(":", "-").replace("+", "-").replace("@", "-"),
         }
         return self.render_fragment(
-            "blocks/writing_assignment.html", context, js="writing_assignment.js", css="writing.css",
+            "writing_assignment/block.html", context, js="writing_assignment.js", css="writing_assignment.css",
             init_fn="WritingAssignmentBlock", js_args={
                 "revision": context["draft_revision"], "editable": editable,
                 "minChars": self.min_chars, "maxChars": self.max_chars,

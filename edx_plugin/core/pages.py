@@ -12,7 +12,7 @@ def render_page(request, template: str, context: dict, status: int = 200) -> Htt
     full_context = {
         "request": request, "user": request.user, "csrf_token": get_token(request),
         "html_lang": "zh-CN" if language.startswith("zh") else language,
-        "party_css": read_static("css", "party.css"),
+        "party_css": read_static("css", "core.css"),
         **context,
     }
     return HttpResponse(render_template(template, full_context), status=status)

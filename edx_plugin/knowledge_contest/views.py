@@ -24,7 +24,7 @@ from ..knowledge_contest import rules as contests, banks as question_banks
 from ..core.permissions import is_course_staff, is_site_admin
 
 def _forbidden(request, text: str | None = None) -> HttpResponse:
-    return render_page(request, "plugin/contest_forbidden.html",
+    return render_page(request, "core/forbidden.html",
                        {"text": text or _("You do not have permission to see this page.")}, status=403)
 
 
@@ -63,7 +63,7 @@ def banks(request):
             return redirect("party_training:contest_bank", bank_id=bank.pk)
     rows = question_banks.manageable_banks(request.user).annotate(
         n=Count("questions", filter=Q(questions__active=True))).order_by("name")
-    return render_page(request, "plugin/contest_banks.html", {
+    return render_page(request, "knowledge_contest/banks.html", {
         "banks": rows, "error": error, "form": form, "site_admin": is_site_admin(request.user),
     }, status=400 if error else 200)
 
@@ -105,7 +105,7 @@ def _bank_page(request, bank: QuestionBank, result=None, error=None, status=200)
     page = Paginator(questions, 50).get_page(request.GET.get("page"))
     categories = (bank.questions.filter(active=True).values("category").annotate(n=Count("id"))
                   .order_by("category"))
-    return render_page(request, "plugin/contest_bank.html", {
+    return render_page(request, "knowledge_contest/bank.html", {
         "bank": bank, "page": page, "filters": filters, "categories": categories, "result": result,
         "error": error, "types": QuestionType.choices, "difficulties": Difficulty.choices,
         "letters": question_banks.LETTERS,
@@ -191,7 +191,7 @@ def live(request, usage_id: str):
     """The live view during a contest and the item analysis after it (role: course staff)."""
     if not _staff_of_contest(request, usage_id):
         return _forbidden(request)
-    return render_page(request, "plugin/contest_live.html", _live_context(usage_id))
+    return render_page(request, "knowledge_contest/live.html", _live_context(usage_id))
 
 
 @login_required
@@ -248,4 +248,4 @@ def reset(request, usage_id: str):
         text = _("Attempts removed for %(user)s: %(count)s") % {"count": removed, "user": user.username}
         kind = "success"
     context = {**_live_context(usage_id), "notice": text, "notice_kind": kind}
-    return render_page(request, "plugin/contest_live.html", context, status=200 if kind == "success" else 404)
+    return render_page(request, "knowledge_contest/live.html", context, status=200 if kind == "success" else 404)

@@ -18,7 +18,7 @@ def learning_file(request):
         MemberProfile.objects.select_related("organization").prefetch_related("categories")
         .filter(user=request.user).first()
     )
-    return render_page(request, "plugin/learning_file.html", {
+    return render_page(request, "learning_file/learning_file.html", {
         "summary": summary_for_user(request.user, year, profile),
         "profile": profile,
         "categories": list(profile.categories.all()) if profile else [],

@@ -4,7 +4,7 @@ Files with more rows than ``ROSTER_SYNC_ROWS`` are imported by a background job 
 the page redirects to the job's page, which polls the job's status and then shows the same result.
 
 Mixed into the organisation admin, so the pages live under its URLs and its changelist links to
-them. The templates ship in ``static/templates/plugin/admin`` and are compiled with the host's
+them. The templates ship in ``static/templates/roster/admin`` and are compiled with the host's
 Django template engine, because they extend the admin's own templates.
 """
 from __future__ import annotations
@@ -61,7 +61,7 @@ def can_import_roster(user) -> bool:
 @lru_cache(maxsize=None)
 def admin_template(name: str):
     engine = next(e for e in engines.all() if isinstance(e, DjangoTemplates))
-    return engine.from_string(read_static("templates", "plugin", "admin", name))
+    return engine.from_string(read_static("templates", "roster", "admin", name))
 
 
 class MultipleFileInput(forms.ClearableFileInput):

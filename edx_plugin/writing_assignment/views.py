@@ -31,8 +31,8 @@ PAGE_SIZE = 50
 
 def _page(request, template: str, context: dict, status: int = 200):
     return render_page(request, template, {
-        **context, "writing_css": read_static("css", "writing.css"),
-        "grading_js": read_static("js", "grading_queue.js"),
+        **context, "writing_css": read_static("css", "writing_assignment.css"),
+        "grading_js": read_static("js", "writing_assignment_queue.js"),
     }, status=status)
 
 
@@ -72,7 +72,7 @@ def grading_queue(request, course_id):
     top = min((org.depth for org in branches), default=0)
     for org in branches:
         org.indent = "— " * (org.depth - top)
-    return _page(request, "plugin/grading_queue.html", {
+    return _page(request, "writing_assignment/queue.html", {
         "course_id": course_id, "page": page, "rows": rows, "filters": filters, "query": urlencode(query),
         "assignments": WritingAssignment.objects.filter(course_id=course_id).order_by("title"),
         "kinds": WritingKind.choices, "statuses": WritingStatus.choices,
@@ -166,7 +166,7 @@ def grade_piece(request, course_id, pk):
         "judge": _("Your score was saved."), "showcase_on": _("The piece is in the showcase."),
         "showcase_off": _("The piece was removed from the showcase."),
     }.get(request.GET.get("done", ""), "")
-    return _page(request, "plugin/grading_piece.html", {**context, "error": error, "done": done},
+    return _page(request, "writing_assignment/piece.html", {**context, "error": error, "done": done},
                        status=status)
 
 
@@ -198,7 +198,7 @@ def near_copy(request, course_id, pk):
         raise Http404
     sides = [{"sub": sub, "author": svc.author_name(sub), "runs": _marked(sub.text, other.text)}
              for sub, other in ((pair.first, pair.second), (pair.second, pair.first))]
-    return _page(request, "plugin/grading_near_copy.html", {
+    return _page(request, "writing_assignment/near_copy.html", {
         "course_id": course_id, "pair": pair, "sides": sides, "percent": round(pair.similarity * 100),
         "queue_url": reverse("party_training:grading_queue", kwargs={"course_id": course_id}),
     })
@@ -280,7 +280,7 @@ def contest_panel(request, course_id, pk):
             return HttpResponseRedirect(request.path)
         assignment.refresh_from_db()
     progress = svc.judge_progress(assignment)
-    return _page(request, "plugin/grading_contest.html", {
+    return _page(request, "writing_assignment/contest.html", {
         "course_id": course_id, "assignment": assignment, "progress": progress,
         "judges": ", ".join(row["judge"].get_username() for row in progress),
         "standings": svc.contest_standings(assignment), "tiers": [(svc.award_label(c), n) for c, n in

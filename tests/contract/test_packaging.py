@@ -32,9 +32,9 @@ def test_only_one_top_level_package(wheel):
 def test_static_files_and_catalogs_shipped(wheel):
     names = set(wheel.namelist())
     for required in (
-        "party_training/static/css/party.css",
-        "party_training/static/js/party_common.js",
-        "party_training/static/templates/plugin/learning_file.html",
+        "party_training/static/css/core.css",
+        "party_training/static/js/core.js",
+        "party_training/static/templates/learning_file/learning_file.html",
         "party_training/edx_plugin/locale/zh_CN/LC_MESSAGES/django.mo",
         "party_training/edx_plugin/locale/en/LC_MESSAGES/django.mo",
         "party_training/edx_plugin/migrations/0001_initial.py",
