@@ -12,7 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from opaque_keys.edx.locator import BlockUsageLocator, CourseLocator
 
-from party_training.xblocks.mixins import parse_olx
+from party_training.xblocks.olx import parse_olx
 
 from .models import CourseUnit, FieldValue
 from .runtime import DemoRuntime

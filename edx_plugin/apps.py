@@ -1,4 +1,6 @@
 """App config, wired into the LMS and Studio through ``edx_django_utils.plugins``."""
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +9,8 @@ _SETTINGS = {
     "production": {"relative_path": "settings.production"},
     "test": {"relative_path": "settings.test"},
 }
+# Areas that contribute to what gathers from all of them (core.registry), in this order.
+AREAS = ("party_class", "knowledge_contest", "writing_assignment", "roster", "learning_file")
 _URLS = {"namespace": "party_training", "regex": r"^party-training/", "relative_path": "urls"}
 
 
@@ -30,3 +34,14 @@ class PartyTrainingConfig(AppConfig):
     def ready(self):
         # Receivers of Django and openedx-events signals register on import.
         from . import signals  # noqa: F401  pylint: disable=unused-import,import-outside-toplevel
+        from .core.registry import registry  # pylint: disable=import-outside-toplevel
+
+        for area in AREAS:
+            name = f"{self.name}.{area}.registration"
+            try:
+                module = import_module(name)
+            except ModuleNotFoundError as exc:
+                if exc.name != name:
+                    raise
+                continue  # an area with nothing to contribute
+            module.register(registry)

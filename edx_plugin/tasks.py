@@ -1,5 +1,6 @@
 """Celery tasks of the plugin. The platform's Celery app autodiscovers ``<app>.tasks`` of every
-installed app; importing the task modules here registers them with its workers."""
-from .knowledge_contest.tasks import close_overdue_contest_attempts, export_contest_results  # noqa: F401
-from .roster.tasks import import_roster_job  # noqa: F401
-from .writing_assignment.tasks import run_writing_job  # noqa: F401
+installed app; importing each area's task module here registers them with its workers. Every
+background job (roster imports, contest exports, writing archives and scans) runs through core's
+``party_training.jobs.run``."""
+from .core.tasks import run_job, sweep_jobs  # noqa: F401
+from .knowledge_contest.tasks import close_overdue_contest_attempts  # noqa: F401

@@ -44,7 +44,19 @@ def extract(locale_dir: Path, sources: list[str], out_dir: Path) -> dict[str, po
     for language in LANGUAGES:
         args += ["-l", language]
     subprocess.run(args, cwd=work, env=env, check=True, stdout=subprocess.DEVNULL)
-    return {lang: polib.pofile(str(work / "locale" / lang / "LC_MESSAGES" / "django.po")) for lang in LANGUAGES}
+    catalogs = {lang: polib.pofile(str(work / "locale" / lang / "LC_MESSAGES" / "django.po")) for lang in LANGUAGES}
+    # Blocks' scripts call gettext("...") and get their strings from this same catalog: the msgids
+    # are found by the very function that serves them (xgettext garbles non-ASCII msgids such as "…").
+    from party_training.edx_plugin.core.js_catalog import js_msgids  # pylint: disable=import-outside-toplevel
+    scripts = sorted(p.name for p in (ROOT / "static" / "js").glob("*.js")) if "static" in sources else []
+    for catalog in catalogs.values():
+        known = {(e.msgctxt or "", e.msgid) for e in catalog}
+        for name in scripts:
+            for msgid in js_msgids(name):
+                if ("", msgid) not in known:
+                    known.add(("", msgid))
+                    catalog.append(polib.POEntry(msgid=msgid, msgstr=""))
+    return catalogs
 
 
 def load_fragments(wanted) -> tuple[dict[tuple[str, str], polib.POEntry], list[str]]:

@@ -22,7 +22,7 @@ from demo.models import CourseUnit
 from demo.runtime import DemoRuntime
 from party_training.edx_plugin.core.models import MemberCategory, MemberProfile, Organization
 from party_training.edx_plugin.core.organizations import save_organization
-from party_training.xblocks.mixins import parse_olx
+from party_training.xblocks.olx import parse_olx
 
 COURSE_ID = "course-v1:TestOrg+T101+2026"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"

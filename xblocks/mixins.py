@@ -1,7 +1,7 @@
-"""Behaviour every party-training block shares: identity, roles, JSON handlers, rendering,
-the Studio editor and safe XML.
+"""Behaviour every party-training block shares: identity, roles, JSON handlers, rendering and
+the Studio editor (OLX is in ``olx``, field bounds and credit hours in ``fields``).
 
-Blocks stay thin: they render, accept input, and call ``edx_plugin.services``.
+Blocks stay thin: they render, accept input, and call their area's rules in ``edx_plugin.<area>``.
 """
 from __future__ import annotations
 
@@ -12,32 +12,18 @@ from functools import wraps
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from lxml import etree
 from web_fragments.fragment import Fragment
 from webob import Response
 from xblock.core import XBlock, XBlockMixin
 from xblock.fields import Boolean, DateTime, Dict, Float, Integer, List, String
 
+from party_training.edx_plugin.core.errors import RuleError
 from party_training.resources import read_static, render_template
 
-# No entities, no DTD, no network: OLX cannot reach files or hosts.
-SAFE_XML_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True,
-)
+from party_training.edx_plugin.core.permissions import record_course_staff
 
-
-class UnsafeXMLError(ValueError):
-    """OLX with a document type declaration: never needed, and the door to entity attacks."""
-
-
-def parse_olx(source: str | bytes):
-    """Parse OLX the safe way wherever this project parses it itself (the demo's course loader,
-    the tests). libxml2 still expands internal entities in attributes, so a DOCTYPE is refused
-    before parsing instead of trusting the parser's limits."""
-    data = source.encode("utf-8") if isinstance(source, str) else source
-    if b"<!doctype" in data.lower() or b"<!entity" in data.lower():
-        raise UnsafeXMLError("OLX must not declare a document type or entities")
-    return etree.fromstring(data, parser=SAFE_XML_PARSER)
+from .fields import field_bounds, field_error
+from party_training.edx_plugin.core.js_catalog import js_catalog
 
 STAFF_ROLES = {"staff", "instructor", "administrator"}
 
@@ -99,6 +85,8 @@ def json_handler(role: str = "learner"):
                 result = func(self, data, suffix)
             except HandlerError as exc:
                 return json_response({"error": exc.message}, status=exc.status)
+            except RuleError as exc:  # a rule refused: its translated message, its status
+                return json_response(exc.as_dict(), status=exc.status)
             if isinstance(result, Response):
                 return result
             return json_response(result)
@@ -149,12 +137,18 @@ class PartyBlockMixin(XBlockMixin):
         return get_user_model().objects.filter(pk=user_id).first()
 
     def is_course_staff(self) -> bool:
+        """What the LMS says of the current user in this course. A check only: it writes nothing."""
         attrs = self._xblock_user().opt_attrs
-        is_staff = bool(attrs.get("edx-platform.user_is_staff")) or attrs.get("edx-platform.user_role") in STAFF_ROLES
-        if is_staff and attrs.get("edx-platform.user_id") is not None:
-            # Plugin pages outside the block (attendance, grading queue) check this record.
-            from party_training.edx_plugin.core.permissions import record_course_staff  # pylint: disable=import-outside-toplevel
-            record_course_staff(attrs["edx-platform.user_id"], self.course_id_str)
+        return bool(attrs.get("edx-platform.user_is_staff")) or attrs.get("edx-platform.user_role") in STAFF_ROLES
+
+    def remember_course_staff(self) -> bool:
+        """Called when a block is shown: if the LMS says the viewer is course staff, remember it for
+        the plugin's own pages (grading queue, question banks), which run outside any block and
+        check ``CourseRole``. Returns whether the viewer is staff."""
+        is_staff = self.is_course_staff()
+        user_id = self.current_user_id()
+        if is_staff and user_id is not None:
+            record_course_staff(user_id, self.course_id_str)
         return is_staff
 
     @property
@@ -168,16 +162,19 @@ class PartyBlockMixin(XBlockMixin):
         return str(self.scope_ids.usage_id)
 
     # --- rendering ----------------------------------------------------------------------
-    def render_fragment(self, template: str, context: dict, *, js: str | None = None, css: str | None = None,
-                        init_fn: str | None = None, js_args: dict | None = None) -> Fragment:
+    def render_fragment(self, template: str, context: dict, *, js: str | list[str] | None = None,
+                        css: str | None = None, init_fn: str | None = None, js_args: dict | None = None) -> Fragment:
+        """The block's fragment: shared and own CSS, ``core.js`` and the block's scripts, whose
+        ``gettext`` strings arrive translated in ``js_args["i18n"]``."""
         frag = Fragment(render_template(template, context))
         frag.add_css(read_static("css", "core.css"))
         if css:
             frag.add_css(read_static("css", css))
         if js:
-            frag.add_javascript(read_static("js", "core.js"))
-            frag.add_javascript(read_static("js", js))
-            frag.initialize_js(init_fn, js_args or {})
+            scripts = ["core.js"] + ([js] if isinstance(js, str) else list(js))
+            for name in scripts:
+                frag.add_javascript(read_static("js", name))
+            frag.initialize_js(init_fn, {**(js_args or {}), "i18n": js_catalog(*scripts)})
         return frag
 
 
@@ -210,9 +207,11 @@ class StudioEditorMixin:
         label = field.display_name or name
         if kind == "datetime":
             label = _("%(label)s (time zone %(zone)s)") % {"label": label, "zone": timezone.get_current_timezone_name()}
+        minimum, maximum = field_bounds(field)
         return {
             "name": name, "kind": kind, "value": shown, "label": label,
             "help": field.help or "", "choices": values if isinstance(values, (list, tuple)) else None,
+            "min": "" if minimum is None else f"{minimum:g}", "max": "" if maximum is None else f"{maximum:g}",
         }
 
     def studio_view(self, context=None):
@@ -254,16 +253,22 @@ class StudioEditorMixin:
         submitted = data.get("values")
         if not isinstance(submitted, dict):
             raise HandlerError(_("Nothing to save."))
-        values, errors = {}, {}
+        values, errors, bounds = {}, {}, {}
         for name in self.editable_fields:
             if name not in submitted:
                 continue
             try:
                 values[name] = self._coerce(name, submitted[name])
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 errors[name] = _("This value is not valid.")
+                continue
+            problem = field_error(self.fields[name], values[name])
+            if problem:
+                bounds[name] = problem
         if not errors:
-            errors = self.validate_studio_values(values)
+            # The block's own checks run on every value that could be read, bounded or not, so an
+            # author sees every problem at once; a field's bound message wins on that field.
+            errors = {**self.validate_studio_values(values), **bounds}
         if errors:
             return json_response({"error": _("Please correct the highlighted fields."), "fields": errors}, 400)
         for name, value in values.items():
@@ -271,7 +276,4 @@ class StudioEditorMixin:
         return {"result": "success"}
 
 
-__all__ = [
-    "HandlerError", "PartyBlockMixin", "SAFE_XML_PARSER", "StudioEditorMixin", "UnsafeXMLError", "json_handler",
-    "json_response", "page_handler", "parse_olx",
-]
+__all__ = ["HandlerError", "PartyBlockMixin", "StudioEditorMixin", "json_handler", "json_response", "page_handler"]

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 # Width of one path segment: the organisation's pk, zero-padded, then "/".
 PATH_DIGITS = 8
@@ -136,8 +136,9 @@ class HourSource(models.TextChoices):
 
 
 __all__ = [
-    "PATH_DIGITS", "AppendOnlyError", "CourseCredit", "CourseRole", "HourEntry", "HourSource", "MemberCategory", "MemberCategoryCode",
-    "MemberProfile", "Organization", "OrganizationAdmin", "OrganizationKind",
+    "PATH_DIGITS", "AppendOnlyError", "BackgroundJob", "JobStatus", "CourseCredit", "CourseRole", "HourEntry",
+    "HourSource", "MemberCategory", "MemberCategoryCode", "MemberProfile", "Organization", "OrganizationAdmin",
+    "OrganizationKind",
 ]
 
 
@@ -231,3 +232,38 @@ class CourseCredit(models.Model):
 
     def __str__(self):
         return f"{self.course_id}: {self.hours}"
+
+
+class JobStatus(models.TextChoices):
+    # A context: other words of the same spelling ("Done" as in a requirement met) translate differently.
+    QUEUED = "queued", pgettext_lazy("background job", "Queued")
+    RUNNING = "running", pgettext_lazy("background job", "Running")
+    DONE = "done", pgettext_lazy("background job", "Done")
+    FAILED = "failed", pgettext_lazy("background job", "Failed")
+
+
+class BackgroundJob(models.Model):
+    """What every background job row records (see ``core.jobs``): its state, its progress, its
+    error in the requester's language, and the file it wrote. Areas subclass it with what their
+    work needs (the contest, the course, the uploaded files)."""
+
+    Status = JobStatus
+
+    status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    # The requester's language: the worker writes messages and files in it.
+    language = models.CharField(max_length=16, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    started = models.DateTimeField(null=True, blank=True)
+    # Moved on at every progress report: a running job whose heartbeat stops has lost its worker.
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+    file_name = models.CharField(max_length=255, blank=True)
+    # Set when the scheduled clean-up deleted the job's files (they are kept for JOB_FILES_MAX_AGE_DAYS).
+    files_removed = models.BooleanField(default=False)
+
+    class Meta:
+        abstract = True
+

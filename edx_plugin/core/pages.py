@@ -6,6 +6,8 @@ from django.utils import translation
 
 from party_training.resources import read_static, render_template
 
+from .xlsx import CONTENT_TYPE as XLSX_CONTENT_TYPE
+
 
 def render_page(request, template: str, context: dict, status: int = 200) -> HttpResponse:
     language = translation.get_language() or "zh-cn"
@@ -18,7 +20,6 @@ def render_page(request, template: str, context: dict, status: int = 200) -> Htt
     return HttpResponse(render_template(template, full_context), status=status)
 
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 # attempt here, not what they mean in a party class: hence the "knowledge contest" context.
 from django.utils.translation import pgettext_lazy
 
+from ..core.models import BackgroundJob
+
 __all__ = [
     "AttemptStatus", "ContestAnswer", "ContestAttempt", "ContestExport", "ContestResult", "ContestScoreCount",
     "Difficulty", "Question", "QuestionBank", "QuestionType",
@@ -234,27 +236,15 @@ class ContestScoreCount(models.Model):
         return f"{self.usage_id} {self.total}: {self.count}"
 
 
-class ContestExport(models.Model):
-    """A results export of a large contest, written by a Celery worker into the site's file storage."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Ready")
-        FAILED = "failed", _("Failed")
+class ContestExport(BackgroundJob):
+    """A results export of a large contest, written by a background job (``core.jobs``) into the
+    site's file storage."""
 
     usage_id = models.CharField(_("contest"), max_length=255)
     course_id = models.CharField(_("course"), max_length=255)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("requested by"),
     )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    file_name = models.CharField(max_length=255, blank=True)
-    error = models.CharField(max_length=500, blank=True)
-    created = models.DateTimeField(_("created"), auto_now_add=True)
-    finished = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("contest results export")

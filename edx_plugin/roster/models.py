@@ -1,29 +1,21 @@
-"""Roster imports too big for a web request: the job the admin's import page hands to a Celery task."""
+"""Roster imports too big for a web request (roster): the job the admin's import page hands to the
+background, on core's one job path."""
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from ..core.models import BackgroundJob
 
 __all__ = ["RosterImportJob"]
 
 
-class RosterImportJob(models.Model):
-    """One background roster import (or dry run): the stored upload, its progress and its result."""
-
-    class Status(models.TextChoices):
-        # A context, because other areas translate the same words differently ("Running" is
-        # "generating" for an export).
-        QUEUED = "queued", pgettext_lazy("roster import job", "Queued")
-        RUNNING = "running", pgettext_lazy("roster import job", "Running")
-        DONE = "done", pgettext_lazy("roster import job", "Done")
-        FAILED = "failed", pgettext_lazy("roster import job", "Failed")
+class RosterImportJob(BackgroundJob):
+    """One background roster import (or dry run): the stored upload, its progress and its result.
+    ``language`` (from ``BackgroundJob``) is the uploader's: the worker writes the summary and the
+    row errors in it."""
 
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    created = models.DateTimeField(auto_now_add=True)
-    finished = models.DateTimeField(null=True, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     dry_run = models.BooleanField(default=False)
-    # The uploader's language: the worker writes the summary and the row errors in it.
-    language = models.CharField(max_length=16)
     # The uploaded names (shown in the row errors) and where the files wait in the default storage,
     # in the same order; the stored files are deleted when the job ends.
     file_names = models.JSONField(default=list)

@@ -11,6 +11,10 @@ DEFAULTS = {
     "ROSTER_SYNC_ROWS": 2000,
     # XLSX exports larger than this run as a background task.
     "EXPORT_SYNC_LIMIT": 5000,
+    # A running background job with no progress for this long has lost its worker and is marked failed.
+    "JOB_STALE_MINUTES": 60,
+    # Files that background jobs wrote (exports, archives, uploads) are deleted after this many days.
+    "JOB_FILES_MAX_AGE_DAYS": 7,
     # Hosts an author may embed a video iframe from.
     "VIDEO_IFRAME_HOSTS": ["player.bilibili.com", "v.qq.com", "www.ixigua.com", "player.youku.com"],
 }
@@ -19,6 +23,8 @@ DEFAULTS = {
 # Where the platform runs Celery beat, overdue contest attempts are closed every minute (they are
 # also closed on the learner's next request and by the close_overdue_contest_attempts command).
 BEAT_SCHEDULE = {
+    # Dead jobs failed, old job files deleted (also: manage.py party_training_jobs).
+    "party_training.jobs.sweep": {"task": "party_training.jobs.sweep", "schedule": 600.0},
     "party_training.contest.close_overdue_attempts": {
         "task": "party_training.contest.close_overdue_attempts",
         "schedule": 60.0,

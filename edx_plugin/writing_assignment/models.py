@@ -1,5 +1,5 @@
-"""Writing assignments: the plugin's copy of each block's settings, drafts, the grading
-workflow, rubric assessments, contest judges, near-copy flags and background jobs.
+"""Writing assignments (writing_assignment): the plugin's copy of each block's settings, drafts,
+the grading workflow, rubric assessments, contest judges, near-copy flags and background jobs.
 
 Scores also go to edx-submissions (so they reach the LMS gradebook); these tables hold what
 the grading queue must query across learners: status, claims, assessments, branches.
@@ -7,6 +7,8 @@ the grading queue must query across learners: status, claims, assessments, branc
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from ..core.models import BackgroundJob
 
 __all__ = [
     "AssessmentRole", "GradingFlow", "NearCopyPair", "RubricAssessment", "ShowcaseChoice", "WritingAssignment",
@@ -217,29 +219,16 @@ class NearCopyPair(models.Model):
         constraints = [models.UniqueConstraint(fields=["first", "second"], name="party_nearcopy_unique")]
 
 
-class WritingJob(models.Model):
-    """A background job of the grading queue (archive, near-copy scan) and its progress."""
+class WritingJob(BackgroundJob):
+    """A background job of the grading queue (archive, near-copy scan), on core's job path."""
 
     class Kind(models.TextChoices):
         ARCHIVE = "archive", _("Archive of all submissions")
         NEAR_COPIES = "near_copies", _("Near-copy scan")
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
     kind = models.CharField(max_length=20, choices=Kind.choices)
     course_id = models.CharField(max_length=255)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    file_name = models.CharField(max_length=255, blank=True)
-    error = models.CharField(max_length=500, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
-    finished = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("writing job")

@@ -1,5 +1,6 @@
-/* Shared helpers for party-training blocks: JSON calls to handlers, messages.
-   Defined once per page; blocks call PartyTraining.post(runtime, element, handler, data). */
+/* core: shared helpers for party-training blocks: JSON calls to handlers, messages, translations.
+   Defined once per page; blocks call PartyTraining.post(runtime, element, handler, data) and
+   var gettext = PartyTraining.translator(args.i18n). */
 (function () {
   "use strict";
   if (window.PartyTraining) { return; }
@@ -33,7 +34,20 @@
     container.className = "party-message" + (kind ? " party-message--" + kind : "");
     container.setAttribute("role", kind === "error" ? "alert" : "status");
   }
+  /* The block's catalog (msgid -> translation, made by the server from the gettext calls of its
+     scripts) as a gettext function; "%(name)s" placeholders are filled from params. */
+  function translator(catalog) {
+    var strings = catalog || {};
+    return function (msgid, params) {
+      var text = Object.prototype.hasOwnProperty.call(strings, msgid) ? strings[msgid] : msgid;
+      if (!params) { return text; }
+      return text.replace(/%\((\w+)\)s/g, function (whole, name) {
+        return Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole;
+      });
+    };
+  }
   window.PartyTraining = {
+    translator: translator,
     post: function (runtime, element, handler, data) { return call(runtime, element, handler, data, "POST"); },
     get: function (runtime, element, handler) { return call(runtime, element, handler, null, "GET"); },
     showMessage: showMessage

@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from party_training.edx_plugin.core.models import HourEntry, MemberProfile, Organization
-from party_training.edx_plugin.core.ledger import compliance_summary, credit_hours, reverse_entry
+from party_training.edx_plugin.core.ledger import credit_hours, reverse_entry
+from party_training.edx_plugin.core.compliance import compliance_summary
 
 YEAR = 2026
 CATEGORY_SETS = [("member",), ("member", "branch_secretary"), ("member", "leading_cadre"), ("general_cadre",),

@@ -10,7 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from party_training.edx_plugin.core.models import AppendOnlyError, HourEntry, MemberCategory, MemberProfile
-from party_training.edx_plugin.core.ledger import HoursError, credit_hours, reverse_entry, summary_for_user, yearly_requirement
+from party_training.edx_plugin.core.ledger import HoursError, credit_hours, reverse_entry
+from party_training.edx_plugin.core.compliance import summary_for_user, yearly_requirement
 from tests.conftest import race
 
 DAY = datetime.date(2026, 3, 1)

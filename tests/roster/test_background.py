@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, override_settings
 
-from party_training.edx_plugin.roster import tasks as tasks_roster
+from party_training.edx_plugin.core.tasks import run_job
+from party_training.edx_plugin.roster import jobs as roster_jobs
 from party_training.edx_plugin.core.models import Organization
 from party_training.edx_plugin.roster.models import RosterImportJob
 from party_training.edx_plugin.roster import imports as roster
@@ -67,9 +68,9 @@ def test_a_big_import_runs_as_a_job_with_the_synchronous_result(importer, django
     # The stored upload is gone, and so is the progress kept in the cache.
     assert not any(default_storage.exists(name) for name in job.storage_paths)
     assert not any(path.is_file() for path in small_threshold.rglob("*"))
-    assert cache.get(tasks_roster.written_key(job.pk)) is None
+    assert cache.get(roster_jobs.written_key(job.pk)) is None
     # A second delivery of the task changes nothing.
-    tasks_roster.import_roster_job(job.pk)
+    run_job(RosterImportJob._meta.label_lower, job.pk)
     job.refresh_from_db()
     assert job.status == RosterImportJob.Status.DONE and job.summary == expected.summary()
 
@@ -91,7 +92,7 @@ def test_small_files_are_still_imported_in_the_request(importer, django_capture_
 
 def test_a_bad_file_ends_with_its_row_errors_and_nothing_written(importer, django_capture_on_commit_callbacks,
                                                                  monkeypatch):
-    monkeypatch.setattr(tasks_roster, "ERRORS_KEPT", 2)
+    monkeypatch.setattr(roster_jobs, "ERRORS_KEPT", 2)
     before = counts()
     organizations, members = _demo_files()
     bad_rows = [["x y", "乙", "", "DEMO-B01", "党员", "", ""], ["ok", "甲", "", "NOWHERE", "党员", "", ""],
@@ -128,7 +129,7 @@ def test_a_failing_job_says_so_and_drops_its_upload(importer, django_capture_on_
     def broken(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(tasks_roster, "import_roster_files", broken)
+    monkeypatch.setattr(roster_jobs, "import_roster_files", broken)
     client = _client(importer)
     _upload(client, _demo_files(), dry_run=False, capture=django_capture_on_commit_callbacks)
     job = RosterImportJob.objects.get()
@@ -140,12 +141,12 @@ def test_a_failing_job_says_so_and_drops_its_upload(importer, django_capture_on_
 def test_the_status_shows_rows_written_while_the_job_runs(importer):
     job = RosterImportJob.objects.create(requested_by=importer, language="en", status=RosterImportJob.Status.RUNNING,
                                          rows_read=5000, file_names=["big.csv"])
-    cache.set(tasks_roster.written_key(job.pk), 3000)
+    cache.set(roster_jobs.written_key(job.pk), 3000)
     client = _client(importer)
     try:
         status = client.get(_job_url(job) + "status").json()
     finally:
-        cache.delete(tasks_roster.written_key(job.pk))
+        cache.delete(roster_jobs.written_key(job.pk))
     assert status["finished"] is False and status["progress"] == "Rows read: 5000; rows written: 3000."
     page = client.get(_job_url(job)).content.decode()
     assert "Running" in page and f'data-status-url="{_job_url(job)}status"' in page and "<script>" in page

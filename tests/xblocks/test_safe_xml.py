@@ -5,7 +5,7 @@ from lxml import etree
 
 from demo.models import CourseUnit, FieldValue
 from demo.olx import load_course
-from party_training.xblocks.mixins import SAFE_XML_PARSER, UnsafeXMLError, parse_olx
+from party_training.xblocks.olx import SAFE_XML_PARSER, UnsafeXMLError, parse_olx
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,98 @@
+"""What gathers from every area (the learning file, the staff tools of a course, the ledger's
+sources, the background jobs) asks this registry, which each area fills at start-up from its
+``registration`` module (``PartyTrainingConfig.ready``). So core and the learning file never import
+an area, and a new area appears everywhere by registering."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class LedgerSource:
+    """A kind of ledger line (``HourSource`` value): its label, and the page of the activity that
+    earned a line (``link(entry)``: a URL or "")."""
+
+    kind: str
+    label: Any
+    link: Callable[[Any], str] | None = None
+
+
+@dataclass(frozen=True)
+class LearningFileSection:
+    """A section of a member's learning file: ``rows(user, year)`` returns
+    ``(columns, rows)``, the column headers and rows of plain values (escaped when shown)."""
+
+    key: str
+    title: Any
+    rows: Callable[[Any, int], tuple[list, list[list]]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class StaffTool:
+    """A tool course staff use for a course: its name, ``url(course_id)`` and an optional
+    ``count(course_id)`` (e.g. pieces waiting to be graded)."""
+
+    key: str
+    label: Any
+    url: Callable[[str], str]
+    count: Callable[[str], int] | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """A background job model and the work its rows ask for: ``run(job, progress)`` returns the values
+    stored on the row when done; ``files(job)`` names the storage files the job owns (deleted when
+    the job is old)."""
+
+    model: type
+    run: Callable[[Any, Callable[[int, int], None]], dict]
+    files: Callable[[Any], list[str]]
+
+
+class Registry:
+    def __init__(self):
+        self._sources: dict[str, LedgerSource] = {}
+        self._sections: dict[str, LearningFileSection] = {}
+        self._tools: dict[str, StaffTool] = {}
+        self._jobs: dict[str, JobKind] = {}
+
+    # Registering twice under one key replaces (Django may call ready() again in tests).
+    def add_ledger_source(self, source: LedgerSource) -> None:
+        self._sources[source.kind] = source
+
+    def add_learning_file_section(self, section: LearningFileSection) -> None:
+        self._sections[section.key] = section
+
+    def add_staff_tool(self, tool: StaffTool) -> None:
+        self._tools[tool.key] = tool
+
+    def add_job_kind(self, kind: JobKind) -> None:
+        self._jobs[kind.model._meta.label_lower] = kind
+
+    def ledger_source(self, kind: str) -> LedgerSource | None:
+        return self._sources.get(kind)
+
+    def learning_file_sections(self) -> list[LearningFileSection]:
+        return sorted(self._sections.values(), key=lambda s: (s.order, s.key))
+
+    def staff_tools(self) -> list[StaffTool]:
+        return sorted(self._tools.values(), key=lambda t: (t.order, t.key))
+
+    def staff_tools_for(self, course_id: str) -> list[dict]:
+        """The tools of one course with their links and counts, as a staff page lists them
+        (one query per tool that counts)."""
+        return [{"key": tool.key, "label": str(tool.label), "url": tool.url(course_id),
+                 "count": tool.count(course_id) if tool.count else None} for tool in self.staff_tools()]
+
+    def job_kind(self, label: str) -> JobKind:
+        return self._jobs[label.lower()]
+
+    def job_kinds(self) -> list[JobKind]:
+        return list(self._jobs.values())
+
+
+registry = Registry()
