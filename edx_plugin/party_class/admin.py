@@ -1,4 +1,4 @@
-"""Admin of party classes: attendance, questions and reflections, for site admins to look up
+"""Admin of party classes (party_class): attendance, questions and reflections, for site admins to look up
 and correct. Day-to-day work (answering, scoring, attendance) happens in the block's staff view."""
 from django.contrib import admin
 

@@ -1,18 +1,13 @@
-/* Party class block, learner side: sign-in (code pre-filled from a scanned QR code), "watched and
-   read", questions and votes, reflection with autosaved drafts. Staff tools are in
-   party_class_staff.js. Every text shown comes translated from the server (args.messages). */
+/* party_class: the party class block, learner side: sign-in (code pre-filled from a scanned QR
+   code), "watched and read", questions and votes, reflection with autosaved drafts. Staff tools are
+   in party_class_staff.js. Texts are English msgids translated through args.i18n (gettext). */
 function PartyClassBlock(runtime, element, args) {
   "use strict";
-  var M = args.messages || {};
+  var gettext = PartyTraining.translator(args.i18n);
   var $ = function (selector) { return element.querySelector(selector); };
   var post = function (handler, data) { return PartyTraining.post(runtime, element, handler, data); };
 
-  function fmt(template, values) {
-    return String(template || "").replace(/%\((\w+)\)s/g, function (_, key) {
-      return values && values[key] !== undefined ? String(values[key]) : "";
-    });
-  }
-  function errorText(error) { return error && error.status ? error.message : M.network; }
+  function errorText(error) { return error && error.status ? error.message : gettext("The network is unavailable. Please try again."); }
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) { node.className = className; }
@@ -27,7 +22,7 @@ function PartyClassBlock(runtime, element, args) {
       var item = element.querySelector('.pc-req[data-req="' + name + '"]');
       if (!item) { return; }
       item.classList.toggle("pc-req--done", !!req[name]);
-      item.querySelector(".pc-req-state").textContent = req[name] ? M.done : M.todo;
+      item.querySelector(".pc-req-state").textContent = req[name] ? gettext("Done") : gettext("Not yet");
     });
     var completed = $(".pc-completed");
     if (completed) { completed.hidden = !req.completed; }
@@ -39,7 +34,7 @@ function PartyClassBlock(runtime, element, args) {
     var forms = $(".pc-signin-forms");
     if (!status || !signin) { return; }
     if (signin.signed_in) {
-      status.textContent = message || fmt(M.signed_in, {time: signin.time, method: signin.method_label});
+      status.textContent = message || gettext("You signed in at %(time)s (%(method)s).", {time: signin.time, method: signin.method_label});
       if (forms) { forms.hidden = true; }
     }
   }
@@ -80,7 +75,7 @@ function PartyClassBlock(runtime, element, args) {
     if (!doneButton || doneButton.disabled) { return; }
     doneButton.disabled = true;
     post("content_done", {}).then(function (state) {
-      doneButton.textContent = M.content_done;
+      doneButton.textContent = gettext("Marked as watched and read.");
       renderRequirements(state.requirements);
     }).catch(function (error) {
       doneButton.disabled = false;
@@ -96,18 +91,18 @@ function PartyClassBlock(runtime, element, args) {
   function renderQuestions(questions) {
     if (!list) { return; }
     list.textContent = "";
-    if (!questions.length) { list.appendChild(el("li", "pc-q pc-q--empty", M.no_questions)); return; }
+    if (!questions.length) { list.appendChild(el("li", "pc-q pc-q--empty", gettext("No questions yet. Be the first to ask."))); return; }
     questions.forEach(function (q) {
       var item = el("li", "pc-q");
       item.setAttribute("data-question", q.id);
       var meta = el("p", "pc-q-meta");
       meta.appendChild(el("span", "pc-tag pc-tag--" + q.tag, q.tag_label));
-      meta.appendChild(el("span", "pc-q-author", q.mine ? M.you : q.author));
+      meta.appendChild(el("span", "pc-q-author", q.mine ? gettext("You") : q.author));
       item.appendChild(meta);
       item.appendChild(el("p", "pc-q-text", q.text));
-      var count = fmt(M.votes, {count: q.votes});
+      var count = gettext("%(count)s agree", {count: q.votes});
       var vote = el("button", "party-button pc-vote" + (q.voted ? " pc-vote--on" : ""),
-        q.mine ? count : (q.voted ? M.voted : M.vote) + " · " + count);
+        q.mine ? count : (q.voted ? gettext("Agreed") : gettext("Agree")) + " · " + count);
       vote.type = "button";
       vote.setAttribute("aria-pressed", q.voted ? "true" : "false");
       vote.disabled = q.voted || q.mine;
@@ -122,7 +117,7 @@ function PartyClassBlock(runtime, element, args) {
       item.appendChild(vote);
       if (q.answer) {
         var answer = el("div", "pc-answer");
-        answer.appendChild(el("strong", "", M.answer));
+        answer.appendChild(el("strong", "", gettext("Lecturer's answer")));
         answer.appendChild(el("p", "pc-answer-text", q.answer));
         item.appendChild(answer);
       }
@@ -142,7 +137,7 @@ function PartyClassBlock(runtime, element, args) {
       post("ask", {text: text.value, tag: tag ? tag.value : "", anonymous: !!(anonymous && anonymous.checked)})
         .then(function (result) {
           text.value = "";
-          PartyTraining.showMessage(message, M.asked, "success");
+          PartyTraining.showMessage(message, gettext("Your question has been sent."), "success");
           renderQuestions(result.questions);
         })
         .catch(function (error) { PartyTraining.showMessage(message, errorText(error), "error"); })
@@ -161,7 +156,7 @@ function PartyClassBlock(runtime, element, args) {
     var saving = false;
     var counted = function () { return textarea.value.replace(/\s/g, "").length; };
     var updateCounter = function () {
-      counter.textContent = fmt(M.chars, {count: counted(), min: args.min_chars});
+      counter.textContent = gettext("%(count)s characters (at least %(min)s)", {count: counted(), min: args.min_chars});
       counter.classList.toggle("pc-count--short", counted() < args.min_chars);
     };
     var saveDraft = function () {
@@ -169,12 +164,12 @@ function PartyClassBlock(runtime, element, args) {
       if (saving || textarea.value === lastSaved || reflectionForm.hidden) { return; }
       var text = textarea.value;
       saving = true;
-      draftStatus.textContent = M.saving;
+      draftStatus.textContent = gettext("Saving…");
       post("save_draft", {text: text}).then(function (result) {
         lastSaved = text;
-        draftStatus.textContent = fmt(M.saved, {time: result.saved_at});
+        draftStatus.textContent = gettext("Draft saved at %(time)s", {time: result.saved_at});
       }).catch(function (error) {
-        draftStatus.textContent = error && error.status ? error.message : M.save_failed;
+        draftStatus.textContent = error && error.status ? error.message : gettext("The draft could not be saved.");
       }).then(function () { saving = false; });
     };
     textarea.addEventListener("input", function () {
@@ -188,7 +183,7 @@ function PartyClassBlock(runtime, element, args) {
     reflectionForm.addEventListener("submit", function (event) {
       event.preventDefault();
       var message = $('[data-msg="reflection"]');
-      if (!window.confirm(M.confirm_submit)) { return; }
+      if (!window.confirm(gettext("Submit your reflection? It cannot be changed afterwards."))) { return; }
       window.clearTimeout(timer);
       post("submit_reflection", {text: textarea.value}).then(function (state) {
         reflectionForm.hidden = true;
@@ -198,7 +193,7 @@ function PartyClassBlock(runtime, element, args) {
         shown.textContent = "";
         state.reflection.text.split(/\n+/).forEach(function (line) { shown.appendChild(el("p", "", line)); });
         done.hidden = false;
-        PartyTraining.showMessage(message, M.submitted, "success");
+        PartyTraining.showMessage(message, gettext("Your reflection has been submitted."), "success");
         renderRequirements(state.requirements);
       }).catch(function (error) { PartyTraining.showMessage(message, errorText(error), "error"); });
     });
@@ -208,6 +203,6 @@ function PartyClassBlock(runtime, element, args) {
     renderQuestions(args.state.questions || []);
   }
   if (args.staff && typeof window.PartyClassStaff === "function") {
-    window.PartyClassStaff(runtime, element, args, {fmt: fmt, el: el});
+    window.PartyClassStaff(runtime, element, args, {el: el});
   }
 }

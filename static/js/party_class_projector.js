@@ -1,4 +1,4 @@
-/* The projector page of a party class: rotating code, QR code and live count, refreshed from
+/* party_class: the projector page of a party class: rotating code, QR code and live count, refreshed from
    the block's projector_state handler. The countdown ticks locally between refreshes. */
 (function () {
   "use strict";

@@ -46,7 +46,7 @@ from demo.models import CourseUnit  # noqa: E402
 from demo.olx import load_course  # noqa: E402
 from party_training.edx_plugin.core.models import MemberProfile, Organization
 from party_training.edx_plugin.party_class.models import PartyClassProgress, PartyClassSignIn
-from party_training.edx_plugin.party_class import rules as svc  # noqa: E402
+from party_training.edx_plugin.core import sign_in_code as svc  # noqa: E402
 
 COURSE_XML = ROOT / "fixtures" / "demo_course" / "course.xml"
 BLOCK_TYPE = "party_class"

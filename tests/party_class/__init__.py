@@ -1,0 +1,1 @@
+"""Tests of party classes (party_class): sign-in, questions, reflections, completion, attendance."""

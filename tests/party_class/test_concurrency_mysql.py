@@ -8,7 +8,8 @@ from django.test import Client
 
 from party_training.edx_plugin.core.models import HourEntry
 from party_training.edx_plugin.party_class.models import PartyClassQuestion, PartyClassSignIn, PartyClassVote
-from party_training.edx_plugin.party_class import rules as svc
+from party_training.edx_plugin.core import sign_in_code
+from party_training.edx_plugin.party_class import sign_in
 from tests.conftest import load_block, run_together
 
 from .conftest import FULL_OLX, events
@@ -39,7 +40,7 @@ def usage_id():
 
 
 def test_concurrent_sign_ins_of_one_learner_make_one_row(usage_id, people):
-    code = svc.current_code(usage_id, 30)[0]
+    code = sign_in_code.current_code(usage_id, 30)[0]
     results = race([(people["a"], usage_id, "sign_in", {"method": "onsite", "code": code})] * THREADS)
     assert all(status == 200 for status, _ in results), results
     assert sum(body["created"] for _, body in results) == 1
@@ -70,7 +71,7 @@ def test_concurrent_completion_is_published_and_credited_once(people):
     usage_id = load_block('<party_class url_name="cc" require_signin="true" require_content="true" '
                           'credit_hours="3.0"/>')
     learner = people["a"]
-    svc.sign_in(learner, "c", usage_id, svc.SignInRules(), method="online")
+    sign_in.sign_in(learner, "c", usage_id, sign_in.SignInRules(), method="online")
     results = race([(learner, usage_id, "content_done", {})] * THREADS)
     assert all(status == 200 and body["requirements"]["completed"] for status, body in results), results
     assert len(events(learner, usage_id, "completion")) == 1

@@ -6,7 +6,8 @@ import pytest
 from django.test import override_settings
 from lxml import etree
 
-from party_training.xblocks.party_class import PartyClassBlock, video_embed
+from party_training.edx_plugin.party_class.lecture import video_embed
+from party_training.xblocks.party_class import PartyClassBlock
 from tests.conftest import COURSE_ID, call_handler, export_olx, get_block, load_block
 
 from .conftest import FULL_OLX

@@ -6,7 +6,7 @@ import pytest
 
 from party_training.edx_plugin.core.models import HourEntry
 from party_training.edx_plugin.party_class.models import PartyClassReflection
-from party_training.edx_plugin.party_class import rules as svc
+from party_training.edx_plugin.core import sign_in_code
 from tests.conftest import call_handler, get_block, load_block
 
 from .conftest import events
@@ -83,7 +83,7 @@ def test_block_is_scored_only_when_reflections_are_graded(block_id):
 @pytest.mark.django_db
 def test_completion_published_and_hours_credited_exactly_once(block_id, people):
     learner = people["a"]
-    code = svc.current_code(block_id, 30)[0]
+    code = sign_in_code.current_code(block_id, 30)[0]
     call_handler(block_id, "sign_in", learner, {"method": "onsite", "code": code})
     call_handler(block_id, "content_done", learner)
     assert events(learner, block_id, "completion") == []

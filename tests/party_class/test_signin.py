@@ -12,42 +12,43 @@ from django.db import connection
 from django.utils import timezone
 
 from party_training.edx_plugin.party_class.models import PartyClassSignIn
-from party_training.edx_plugin.party_class import rules as svc
+from party_training.edx_plugin.core import sign_in_code
 from tests.conftest import call_handler, get_block, load_block
 
 NOW = datetime.datetime(2026, 12, 1, 1, 0, 10, tzinfo=datetime.timezone.utc)
 
 
 def test_code_is_stable_within_a_window_and_differs_per_block():
-    code, seconds_left = svc.current_code("block-a", 30, NOW)
+    code, seconds_left = sign_in_code.current_code("block-a", 30, NOW)
     assert re.fullmatch(r"\d{6}", code) and 1 <= seconds_left <= 30
-    assert svc.current_code("block-a", 30, NOW + datetime.timedelta(seconds=5))[0] == code
-    assert svc.current_code("block-b", 30, NOW)[0] != code
-    assert svc.current_code("block-a", 30, NOW + datetime.timedelta(seconds=30))[0] != code
+    assert sign_in_code.current_code("block-a", 30, NOW + datetime.timedelta(seconds=5))[0] == code
+    assert sign_in_code.current_code("block-b", 30, NOW)[0] != code
+    assert sign_in_code.current_code("block-a", 30, NOW + datetime.timedelta(seconds=30))[0] != code
 
 
 def test_code_depends_on_the_site_secret():
-    code = svc.current_code("block-a", 30, NOW)[0]
+    code = sign_in_code.current_code("block-a", 30, NOW)[0]
     with override_settings(SECRET_KEY="another-site-secret-" + "x" * 40):
-        assert svc.current_code("block-a", 30, NOW)[0] != code
+        assert sign_in_code.current_code("block-a", 30, NOW)[0] != code
 
 
 def test_current_and_previous_window_accepted_older_expired():
-    code = svc.current_code("block-a", 30, NOW)[0]
-    assert svc.check_code("block-a", 30, code, NOW) == "valid"
-    assert svc.check_code("block-a", 30, code, NOW + datetime.timedelta(seconds=30)) == "valid"
-    assert svc.check_code("block-a", 30, code, NOW + datetime.timedelta(seconds=60)) == "expired"
-    assert svc.check_code("block-a", 30, code, NOW + datetime.timedelta(hours=2)) == "wrong"
+    code = sign_in_code.current_code("block-a", 30, NOW)[0]
+    assert sign_in_code.check_code("block-a", 30, code, NOW) == "valid"
+    assert sign_in_code.check_code("block-a", 30, code, NOW + datetime.timedelta(seconds=30)) == "valid"
+    assert sign_in_code.check_code("block-a", 30, code, NOW + datetime.timedelta(seconds=60)) == "expired"
+    assert sign_in_code.check_code("block-a", 30, code, NOW + datetime.timedelta(hours=2)) == "wrong"
     wrong = str((int(code) + 1) % 10 ** 6).zfill(6)
-    assert svc.check_code("block-a", 30, wrong, NOW) in {"wrong", "expired"}
+    assert sign_in_code.check_code("block-a", 30, wrong, NOW) in {"wrong", "expired"}
 
 
 def _code(usage_id, period=30):
-    return svc.current_code(usage_id, period)[0]
+    return sign_in_code.current_code(usage_id, period)[0]
 
 
 def _wrong(usage_id):
-    current = {svc.code_for_window(usage_id, int(timezone.now().timestamp() // 30) - back) for back in range(0, 25)}
+    window = int(timezone.now().timestamp() // 30)
+    current = {sign_in_code.code_for_window(usage_id, window - back) for back in range(0, 25)}
     return next(str(n).zfill(6) for n in range(10 ** 6) if str(n).zfill(6) not in current)
 
 
@@ -74,24 +75,24 @@ def test_wrong_and_malformed_codes_get_clear_messages(block_id, people):
     status, body = call_handler(block_id, "sign_in", people["a"], {"method": "onsite", "code": "12ab"})
     assert status == 400 and "6" in body["error"]
     status, body = call_handler(block_id, "sign_in", people["a"], {"method": "onsite", "code": _wrong(block_id)})
-    assert status == 400 and body["tries_left"] == svc.GUESS_LIMIT - 1
+    assert status == 400 and body["tries_left"] == sign_in_code.GUESS_LIMIT - 1
     assert not PartyClassSignIn.objects.filter(usage_id=block_id).exists()
 
 
 @pytest.mark.django_db
 def test_expired_code_is_explained_and_not_counted(block_id, people):
-    old = svc.code_for_window(block_id, int(timezone.now().timestamp() // 30) - 5)
+    old = sign_in_code.code_for_window(block_id, int(timezone.now().timestamp() // 30) - 5)
     status, body = call_handler(block_id, "sign_in", people["a"], {"method": "onsite", "code": old})
     assert status == 400 and "tries_left" not in body
-    assert svc.wrong_guesses(block_id, people["a"].pk) == 0
+    assert sign_in_code.wrong_guesses(block_id, people["a"].pk) == 0
 
 
 @pytest.mark.django_db
 def test_guessing_is_rate_limited_per_learner(block_id, people):
     wrong = _wrong(block_id)
-    for attempt in range(svc.GUESS_LIMIT):
+    for attempt in range(sign_in_code.GUESS_LIMIT):
         status, body = call_handler(block_id, "sign_in", people["a"], {"method": "onsite", "code": wrong})
-        assert status == (429 if attempt == svc.GUESS_LIMIT - 1 else 400)
+        assert status == (429 if attempt == sign_in_code.GUESS_LIMIT - 1 else 400)
     # Even the right code is refused while the limit holds...
     status, body = call_handler(block_id, "sign_in", people["a"], {"method": "onsite", "code": _code(block_id)})
     assert status == 429 and body["error"]
@@ -143,7 +144,7 @@ def test_projector_page_shows_code_qr_and_count(block_id, people):
     status, html = call_handler(block_id, "projector", people["staff"], {"unit": unit}, method="GET")
     assert status == 200 and "<svg" in html and "pc-code-big" in html
     code = re.search(r'data-code="(\d{6})"', html).group(1)
-    assert svc.check_code(block_id, 30, code) == "valid"
+    assert sign_in_code.check_code(block_id, 30, code) == "valid"
     status, state = call_handler(block_id, "projector_state", people["staff"], {"unit": unit}, method="GET")
     assert state["count"] == 1 and state["expected"] == 4
     assert state["url"] == f"{unit}?party_code={state['code']}"
@@ -167,7 +168,7 @@ def test_projector_is_staff_only(block_id, people):
 
 
 def test_qr_svg_is_scalable():
-    svg = svc.qr_svg("https://lms.example.com/courses/x/jump_to/y?party_code=123456")
+    svg = sign_in_code.qr_svg("https://lms.example.com/courses/x/jump_to/y?party_code=123456")
     assert svg.startswith("<svg") and "viewBox" in svg and 'width="' not in svg.split(">")[0]
 
 
@@ -176,5 +177,5 @@ def test_every_lms_process_agrees_on_the_code(block_id):
     """No process memory: a fresh block object (another request, another process) derives the same code."""
     first = get_block(block_id)
     second = get_block(block_id)
-    assert svc.current_code(first.usage_id_str, first.onsite_code_period)[0] == \
-        svc.current_code(second.usage_id_str, second.onsite_code_period)[0]
+    assert sign_in_code.current_code(first.usage_id_str, first.onsite_code_period)[0] == \
+        sign_in_code.current_code(second.usage_id_str, second.onsite_code_period)[0]

@@ -1,0 +1,35 @@
+"""What party classes (party_class) contribute to what gathers from every area: the ledger's
+"party class" lines link to the class's unit, and the learning file lists the classes a member
+signed in to that year. No staff tool: attendance and the projector are the block's own staff
+views (handlers of the block, with no page address outside the course)."""
+from __future__ import annotations
+
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..core.lms import ledger_line_unit
+from ..core.models import HourEntry, HourSource
+from ..core.registry import LearningFileSection, LedgerSource
+from .models import PartyClassSignIn
+from .sign_in import method_label
+
+
+def signed_in_classes(user, year: int) -> tuple[list, list[list]]:
+    """The party classes ``user`` signed in to in ``year``, with the hours they credited (one query)."""
+    credited = HourEntry.objects.filter(user=user, source_kind=HourSource.PARTY_CLASS,
+                                        usage_id=OuterRef("usage_id"))
+    signins = (PartyClassSignIn.objects.filter(user=user, created__year=year)
+               .annotate(title=Subquery(credited.values("note")[:1]), hours=Subquery(credited.values("hours")[:1]))
+               .order_by("created"))
+    columns = [_("Signed in at"), _("Party class"), _("Course"), _("Method"), _("Hours")]
+    rows = [[timezone.localtime(s.created).strftime("%Y-%m-%d %H:%M"), s.title or "", s.course_id,
+             method_label(s.method), "" if s.hours is None else f"{float(s.hours):g}"] for s in signins]
+    return columns, rows
+
+
+def register(registry) -> None:
+    registry.add_ledger_source(LedgerSource(kind=HourSource.PARTY_CLASS, label=HourSource.PARTY_CLASS.label,
+                                            link=ledger_line_unit))
+    registry.add_learning_file_section(LearningFileSection(
+        key="party_class", title=_("Party classes signed in this year"), rows=signed_in_classes, order=10))
