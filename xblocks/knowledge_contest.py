@@ -1,12 +1,12 @@
-"""The knowledge contest block (知识竞赛): timed, randomized attempts drawn from question banks,
-with leaderboards by person and by branch.
+"""The knowledge contest block (knowledge_contest, 知识竞赛): timed, randomized attempts drawn from
+question banks, with leaderboards by person and by branch.
 
-Thin: authored settings are fields that round-trip through OLX; the draw, the clock, scoring,
-leaderboards and every piece of learner data are in ``edx_plugin.services.contests``.
+Thin: authored settings are fields that round-trip through OLX (``xblocks.olx``); the draw, the
+clock, scoring, leaderboards and every piece of learner data are in the area
+``edx_plugin.knowledge_contest`` (config, attempts, scoring, leaderboards, payloads).
 """
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,41 +15,25 @@ from lxml import etree
 from xblock.core import XBlock
 from xblock.fields import Boolean, DateTime, Dict, Float, Integer, List, Scope, String
 
-from party_training.edx_plugin.knowledge_contest import rules as svc
-from party_training.edx_plugin.knowledge_contest.rules import DEFAULT_POINTS, ContestConfig, ContestError, DrawRule
-
-from .mixins import HandlerError, PartyBlockMixin, StudioEditorMixin, json_handler
-
-DIFFICULTY_WORDS = {"": 0, "any": 0, "easy": 1, "medium": 2, "hard": 3}
-DIFFICULTY_NAMES = {0: "", 1: "easy", 2: "medium", 3: "hard"}
-# OLX: these fields are attributes of <knowledge_contest>; intro, draw rules and points are children.
-SCALAR_FIELDS = (
-    "display_name", "shuffle_questions", "shuffle_options", "time_limit_minutes", "question_seconds",
-    "window_start", "window_end", "max_attempts", "counting", "speed_bonus", "show_explanations",
-    "leaderboard_individual", "leaderboard_branch", "leaderboard_size", "leaderboard_anonymous",
-    "pass_percent", "hours", "hours_when", "weight",
+from party_training.edx_plugin.knowledge_contest import attempts, leaderboards, payloads, scoring
+from party_training.edx_plugin.knowledge_contest.config import (
+    DEFAULT_POINTS, ContestConfig, ContestError, check_draw_rules, draw_rule_dict, parse_draw_rule, points_problem,
 )
+
+from .fields import CreditHoursMixin, credit_hours_field, legacy_hours_field
+from .mixins import HandlerError, PartyBlockMixin, StudioEditorMixin, json_handler
+from .olx import OLXError, read_attributes, write_attributes
+
+# OLX: the scalar fields are attributes of <knowledge_contest> (credit_hours also read from the old
+# "hours"); the intro, the draw rules and the points are children.
+CHILD_FIELDS = ("intro", "draw_rules", "points")
 
 
 def _choices(*pairs):
     return [{"value": value, "display_name": label} for value, label in pairs]
 
 
-def parse_rule(raw) -> DrawRule:
-    """One draw rule from the editor's JSON or from OLX; ValueError when it is malformed."""
-    if not isinstance(raw, dict):
-        raise ValueError("rule")
-    bank = str(raw.get("bank", "")).strip()
-    count = int(raw.get("count", 0))
-    difficulty = raw.get("difficulty", "") or ""
-    difficulty = DIFFICULTY_WORDS[str(difficulty).strip().lower()] if not str(difficulty).isdigit() \
-        else int(difficulty)
-    if not bank or count < 1 or difficulty not in DIFFICULTY_NAMES:
-        raise ValueError("rule")
-    return DrawRule(bank=bank, count=count, category=str(raw.get("category", "")).strip(), difficulty=difficulty)
-
-
-class KnowledgeContestBlock(StudioEditorMixin, PartyBlockMixin, XBlock):
+class KnowledgeContestBlock(CreditHoursMixin, StudioEditorMixin, PartyBlockMixin, XBlock):
     """A knowledge contest: start an attempt, answer question by question, submit, see rank."""
 
     block_settings_key = "knowledge_contest"
@@ -68,15 +52,16 @@ class KnowledgeContestBlock(StudioEditorMixin, PartyBlockMixin, XBlock):
     shuffle_questions = Boolean(display_name=gettext_lazy("Shuffle questions"), default=True, scope=Scope.settings)
     shuffle_options = Boolean(display_name=gettext_lazy("Shuffle options"), default=True, scope=Scope.settings)
     time_limit_minutes = Integer(display_name=gettext_lazy("Time limit per attempt (minutes)"), default=20,
-                                 scope=Scope.settings)
+                                 scope=Scope.settings, minimum=1, maximum=600)
     question_seconds = Integer(
         display_name=gettext_lazy("Time limit per question (seconds)"), default=0, scope=Scope.settings,
+        minimum=0, maximum=3600,
         help=gettext_lazy("0: no limit per question. With a limit, questions are answered in order."),
     )
     window_start = DateTime(display_name=gettext_lazy("Contest opens"), default=None, scope=Scope.settings)
     window_end = DateTime(display_name=gettext_lazy("Contest closes"), default=None, scope=Scope.settings)
     max_attempts = Integer(display_name=gettext_lazy("Attempts allowed"), default=1, scope=Scope.settings,
-                           help=gettext_lazy("0: unlimited."))
+                           minimum=0, maximum=100, help=gettext_lazy("0: unlimited."))
     counting = String(
         display_name=gettext_lazy("Attempt that counts"), default="best", scope=Scope.settings,
         values=_choices(("best", gettext_lazy("The best attempt")), ("last", gettext_lazy("The last attempt"))),
@@ -86,7 +71,7 @@ class KnowledgeContestBlock(StudioEditorMixin, PartyBlockMixin, XBlock):
         help=gettext_lazy("JSON with the keys single, multiple, true_false and fill_blank."),
     )
     speed_bonus = Float(
-        display_name=gettext_lazy("Speed bonus (points)"), default=0.0, scope=Scope.settings,
+        display_name=gettext_lazy("Speed bonus (points)"), default=0.0, scope=Scope.settings, minimum=0, maximum=100,
         help=gettext_lazy("At most this many extra points: the share of time left times the share of points won. "
                           "0: no bonus."),
     )
@@ -103,26 +88,28 @@ class KnowledgeContestBlock(StudioEditorMixin, PartyBlockMixin, XBlock):
                         ("total", gettext_lazy("Total score of the branch"))),
     )
     leaderboard_size = Integer(display_name=gettext_lazy("Leaderboard size (top N)"), default=20,
-                               scope=Scope.settings)
+                               scope=Scope.settings, minimum=1, maximum=100)
     leaderboard_anonymous = Boolean(display_name=gettext_lazy("Anonymous leaderboard"), default=False,
                                     scope=Scope.settings,
                                     help=gettext_lazy("Hide other participants' names."))
-    pass_percent = Float(display_name=gettext_lazy("Pass mark (percent)"), default=60.0, scope=Scope.settings)
-    hours = Float(display_name=gettext_lazy("Credit hours"), default=0.0, scope=Scope.settings,
-                  help=gettext_lazy("Hours credited once per learner; 0: none."))
+    pass_percent = Float(display_name=gettext_lazy("Pass mark (percent)"), default=60.0, scope=Scope.settings,
+                         minimum=0, maximum=100)
+    credit_hours = credit_hours_field(help_text=gettext_lazy("Hours credited once per learner; 0: none."))
+    # Courses authored before the shared name keep their hours under "hours" (OLX and stored data).
+    hours = legacy_hours_field()
     hours_when = String(
         display_name=gettext_lazy("Credit hours when"), default="pass", scope=Scope.settings,
         values=_choices(("pass", gettext_lazy("The learner passes")),
                         ("finish", gettext_lazy("The learner finishes an attempt"))),
     )
     weight = Float(display_name=gettext_lazy("Grade weight"), default=1.0, scope=Scope.settings,
-                   help=gettext_lazy("Weight of the published grade; 0: not graded."))
+                   minimum=0, maximum=1000, help=gettext_lazy("Weight of the published grade; 0: not graded."))
 
     editable_fields = (
         "display_name", "intro", "draw_rules", "shuffle_questions", "shuffle_options", "time_limit_minutes",
         "question_seconds", "window_start", "window_end", "max_attempts", "counting", "points", "speed_bonus",
         "show_explanations", "leaderboard_individual", "leaderboard_branch", "leaderboard_size",
-        "leaderboard_anonymous", "pass_percent", "hours", "hours_when", "weight",
+        "leaderboard_anonymous", "pass_percent", "credit_hours", "hours_when", "weight",
     )
 
     # --- configuration ------------------------------------------------------------------------
@@ -130,97 +117,88 @@ class KnowledgeContestBlock(StudioEditorMixin, PartyBlockMixin, XBlock):
         rules = []
         for raw in self.draw_rules:
             try:
-                rules.append(parse_rule(raw))
+                rules.append(parse_draw_rule(raw))
             except (ValueError, KeyError, TypeError):
-                continue  # the Studio editor refuses bad rules; a hand-edited OLX rule is skipped
+                continue  # the Studio editor and OLX import refuse bad rules; stored data may still hold one
         return ContestConfig(
             course_id=self.course_id_str, usage_id=self.usage_id_str, draw_rules=rules,
             shuffle_questions=self.shuffle_questions, shuffle_options=self.shuffle_options,
             time_limit_minutes=self.time_limit_minutes, question_seconds=self.question_seconds,
             window_start=self.window_start, window_end=self.window_end, max_attempts=self.max_attempts,
             counting=self.counting, points=self.points, speed_bonus=self.speed_bonus,
-            show_explanations=self.show_explanations, pass_percent=self.pass_percent, hours=self.hours,
-            hours_when=self.hours_when,
+            show_explanations=self.show_explanations, pass_percent=self.pass_percent,
+            hours=float(self.credit_hours_value()), hours_when=self.hours_when,
         )
 
     def max_score(self):
         return self.weight
 
     def validate_studio_values(self, values: dict) -> dict:
+        """Checks across fields and of the JSON fields; each field's bounds are declared on the field."""
         merged = {name: values.get(name, getattr(self, name)) for name in self.editable_fields}
         errors = {}
         try:
-            rules = [parse_rule(raw) for raw in merged["draw_rules"]]
+            rules = [parse_draw_rule(raw) for raw in merged["draw_rules"]]
         except (ValueError, KeyError, TypeError):
             errors["draw_rules"] = _('Each rule needs a bank code, a count of at least 1 and a difficulty of '
                                      'easy, medium, hard or empty.')
         else:
-            problems = svc.check_draw_rules(rules)
+            problems = check_draw_rules(rules)
             if problems:
                 errors["draw_rules"] = " ".join(problems)
-        if not 1 <= merged["time_limit_minutes"] <= 600:
-            errors["time_limit_minutes"] = _("Between 1 and 600 minutes.")
-        if not 0 <= merged["question_seconds"] <= 3600:
-            errors["question_seconds"] = _("Between 0 and 3600 seconds.")
         if merged["window_start"] and merged["window_end"] and merged["window_end"] <= merged["window_start"]:
             errors["window_end"] = _("The contest must close after it opens.")
         if merged["show_explanations"] == "after_window" and not merged["window_end"]:
             errors["show_explanations"] = _("Set when the contest closes, or show answers after each attempt.")
-        if not 0 <= merged["max_attempts"] <= 100:
-            errors["max_attempts"] = _("Between 0 and 100.")
-        points = merged["points"]
-        if set(points) != set(DEFAULT_POINTS) or not all(
-                isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 100 for v in points.values()):
-            errors["points"] = _("Give points from 0 to 100 for each of single, multiple, true_false and fill_blank.")
-        if not 0 <= merged["speed_bonus"] <= 100:
-            errors["speed_bonus"] = _("Between 0 and 100.")
-        if not 1 <= merged["leaderboard_size"] <= 100:
-            errors["leaderboard_size"] = _("Between 1 and 100.")
-        if not 0 <= merged["pass_percent"] <= 100:
-            errors["pass_percent"] = _("Between 0 and 100.")
-        if not 0 <= merged["hours"] <= 100:
-            errors["hours"] = _("Between 0 and 100.")
-        if not 0 <= merged["weight"] <= 1000:
-            errors["weight"] = _("Between 0 and 1000.")
+        problem = points_problem(merged["points"])
+        if problem:
+            errors["points"] = problem
         for name in ("counting", "show_explanations", "leaderboard_branch", "hours_when"):
             if merged[name] not in {c["value"] for c in self.fields[name].values}:
                 errors[name] = _("This value is not valid.")
         if "draw_rules" not in errors and "draw_rules" in values:
-            values["draw_rules"] = [
-                {"bank": r.bank, "category": r.category, "difficulty": DIFFICULTY_NAMES[r.difficulty],
-                 "count": r.count} for r in rules
-            ]
+            values["draw_rules"] = [draw_rule_dict(rule) for rule in rules]
         return errors
 
     # --- OLX ------------------------------------------------------------------------------------
     @classmethod
     def parse_xml(cls, node, runtime, keys, *args, **kwargs):
         block = runtime.construct_xblock_from_class(cls, keys)
-        for name in SCALAR_FIELDS:
-            if node.get(name) is not None:
-                setattr(block, name, cls.fields[name].from_json(node.get(name)))
+        read_attributes(block, node, [name for name in cls.editable_fields if name not in CHILD_FIELDS])
         intro = node.find("intro")
         if intro is not None:
             block.intro = intro.text or ""
         rules = []
         for rule in node.iterfind("draw"):
-            rules.append({"bank": rule.get("bank", ""), "category": rule.get("category", ""),
-                          "difficulty": rule.get("difficulty", ""), "count": int(rule.get("count", "1"))})
+            raw = {"bank": rule.get("bank", ""), "category": rule.get("category", ""),
+                   "difficulty": rule.get("difficulty", ""), "count": rule.get("count", "1")}
+            try:
+                rules.append(draw_rule_dict(parse_draw_rule(raw)))
+            except (ValueError, KeyError) as exc:
+                raise block._olx_error("draw", etree.tostring(rule, encoding="unicode").strip()) from exc
         if rules:
             block.draw_rules = rules
         points = node.find("points")
         if points is not None:
-            block.points = {key: float(points.get(key, DEFAULT_POINTS[key])) for key in DEFAULT_POINTS}
+            values = {}
+            for key in DEFAULT_POINTS:
+                raw = points.get(key, str(DEFAULT_POINTS[key]))
+                try:
+                    values[key] = float(raw)
+                except ValueError as exc:
+                    raise block._olx_error(f"points.{key}", raw) from exc
+            problem = points_problem(values)
+            if problem:
+                raise block._olx_error("points", etree.tostring(points, encoding="unicode").strip(), problem)
+            block.points = values
         return block
+
+    def _olx_error(self, name: str, raw: str, reason: str = "") -> OLXError:
+        return OLXError(self.scope_ids.block_type, str(self.scope_ids.usage_id), name, raw, reason)
 
     def add_xml_to_node(self, node):
         node.tag = self.scope_ids.block_type
-        for name in SCALAR_FIELDS:
-            field = self.fields[name]
-            if field.is_set_on(self):
-                value = field.to_json(getattr(self, name))
-                if value is not None:
-                    node.set(name, str(value).lower() if isinstance(value, bool) else str(value))
+        write_attributes(self, node, [name for name in self.editable_fields if name not in CHILD_FIELDS])
         if self.intro:
             etree.SubElement(node, "intro").text = self.intro
         for rule in self.draw_rules:
@@ -242,37 +220,10 @@ class KnowledgeContestBlock(StudioEditorMixin, PartyBlockMixin, XBlock):
         except NoReverseMatch:
             return {}
 
-    def _strings(self) -> dict:
-        return {
-            "start": _("Start the contest"), "submit": _("Submit"),
-            "confirm_submit": _("Submit your answers? You cannot change them afterwards."),
-            "unanswered": _("Questions not answered yet: %(count)s"),
-            "previous": _("Previous question"), "next": _("Next question"), "saved": _("Saved"), "saving": _("Saving…"),
-            "save_failed": _("Not saved. Check your connection; your answer will be sent again."),
-            "time_left": _("Time left"), "question_time_left": _("Time for this question"),
-            "question_of": _("Question %(index)s of %(count)s"), "answered": _("Answered %(answered)s of %(count)s"),
-            "blank_placeholder": _("Type your answer"), "time_up": _("Time is up. Your attempt has been closed."),
-            "score": _("Score"), "bonus": _("Speed bonus"), "correct": _("Correct answers"),
-            "duration": _("Time used"), "seconds": _("%(seconds)s s"), "rank": _("Your rank"),
-            "branch_rank": _("Your branch's rank"), "of": _("of %(count)s"), "passed": _("Passed"),
-            "not_passed": _("Not passed"), "review": _("Review"), "your_answer": _("Your answer: %(answer)s"),
-            "right_answer": _("Correct answer: %(answer)s"), "explanation": _("Explanation: %(text)s"),
-            "no_answer": _("(no answer)"), "list_separator": _("; "),
-            "review_later": _("Answers and explanations are shown after the contest closes at %(time)s."),
-            "leaderboard": _("Leaderboard"), "branch_leaderboard": _("Branch leaderboard"),
-            "name": _("Name"), "branch": _("Branch"), "participants": _("Participants"),
-            "average": _("Average score"), "total": _("Total score"), "you": _("You"),
-            "not_started": _("The contest opens at %(time)s."), "closed": _("The contest is over."),
-            "no_attempts": _("You have used all your attempts."),
-            "attempts": _("Attempts: %(used)s of %(max)s"), "attempts_unlimited": _("Attempts: %(used)s"),
-            "history": _("Your attempts"), "attempt_n": _("Attempt %(n)s"), "try_again": _("Start another attempt"),
-            "status_correct": _("Correct"), "status_wrong": _("Wrong"), "locked": _("Time for this question is over."),
-            "no_results": _("No results yet."), "status": _("Status"),
-        }
-
     def student_view(self, context=None):
         user_id = self.current_user_id()
-        staff = user_id is not None and self.is_course_staff()
+        # Remembered for the plugin's own pages (question banks, live view), which run outside any block.
+        staff = user_id is not None and self.remember_course_staff()
         config = self.config()
         context = {
             "title": self.display_name, "intro": self.intro, "config": config, "ready": bool(config.draw_rules),
@@ -287,13 +238,13 @@ class KnowledgeContestBlock(StudioEditorMixin, PartyBlockMixin, XBlock):
             init_fn="KnowledgeContestBlock",
             # No learner data in the page: it comes from the state handler as JSON, so no question text
             # ever sits inside the page's inline script data (where "</script>" could end the tag).
-            js_args={"strings": self._strings(), "ready": context["ready"] and user_id is not None},
+            js_args={"ready": context["ready"] and user_id is not None},
         )
 
     # --- learner handlers -----------------------------------------------------------------------
     def _publish_pending_grade(self, user_id: int) -> None:
         """Publish the counted result if the grades service has not seen it (also after the sweep)."""
-        fraction = svc.mark_grade_published(self.usage_id_str, user_id)
+        fraction = scoring.mark_grade_published(self.usage_id_str, user_id)
         if fraction is None:
             return
         if self.weight:
@@ -302,7 +253,7 @@ class KnowledgeContestBlock(StudioEditorMixin, PartyBlockMixin, XBlock):
         self.runtime.publish(self, "completion", {"completion": 1.0})
 
     def _state(self, user_id: int) -> dict:
-        state = svc.learner_state(user_id, self.config())
+        state = payloads.learner_state(user_id, self.config())
         self._publish_pending_grade(user_id)
         state["leaderboard"] = self._boards(user_id) if state["last"] else None
         return state
@@ -310,11 +261,11 @@ class KnowledgeContestBlock(StudioEditorMixin, PartyBlockMixin, XBlock):
     def _boards(self, user_id: int) -> dict:
         boards = {}
         if self.leaderboard_individual:
-            boards["individual"] = svc.leaderboard(self.usage_id_str, user_id, self.leaderboard_size,
-                                                   self.leaderboard_anonymous)
+            boards["individual"] = leaderboards.leaderboard(self.usage_id_str, user_id, self.leaderboard_size,
+                                                            self.leaderboard_anonymous)
         if self.leaderboard_branch != "none":
-            boards["branch"] = svc.branch_leaderboard(self.usage_id_str, self.leaderboard_branch, user_id,
-                                                      self.leaderboard_size)
+            boards["branch"] = leaderboards.branch_leaderboard(self.usage_id_str, self.leaderboard_branch, user_id,
+                                                               self.leaderboard_size)
         return boards
 
     def _attempt_id(self, data) -> int:
@@ -327,7 +278,7 @@ class KnowledgeContestBlock(StudioEditorMixin, PartyBlockMixin, XBlock):
         """A refused action: when the attempt got closed, the learner's grade is published now."""
         if exc.code == "closed":
             self._publish_pending_grade(self.current_user_id())
-        raise HandlerError(exc.message, exc.status) from exc
+        raise exc
 
     @json_handler(role="learner")
     def state(self, data, suffix=""):
@@ -338,7 +289,7 @@ class KnowledgeContestBlock(StudioEditorMixin, PartyBlockMixin, XBlock):
         if not self.config().draw_rules:
             raise HandlerError(_("The contest has no questions yet."), 409)
         try:
-            svc.start_attempt(self.current_user_id(), self.config())
+            attempts.start_attempt(self.current_user_id(), self.config())
         except ContestError as exc:
             self._closed(exc)
         return self._state(self.current_user_id())
@@ -350,15 +301,15 @@ class KnowledgeContestBlock(StudioEditorMixin, PartyBlockMixin, XBlock):
         except (TypeError, ValueError):
             raise HandlerError(_("The request is missing the question.")) from None
         try:
-            return svc.save_answer(self.current_user_id(), self.usage_id_str, self._attempt_id(data), question_id,
-                                   data.get("response"))
+            return attempts.save_answer(self.current_user_id(), self.usage_id_str, self._attempt_id(data),
+                                        question_id, data.get("response"))
         except ContestError as exc:
             return self._closed(exc)
 
     @json_handler(role="learner")
     def next_question(self, data, suffix=""):
         try:
-            svc.next_question(self.current_user_id(), self.usage_id_str, self._attempt_id(data))
+            attempts.next_question(self.current_user_id(), self.usage_id_str, self._attempt_id(data))
         except ContestError as exc:
             self._closed(exc)
         return self._state(self.current_user_id())
@@ -366,7 +317,7 @@ class KnowledgeContestBlock(StudioEditorMixin, PartyBlockMixin, XBlock):
     @json_handler(role="learner")
     def submit(self, data, suffix=""):
         try:
-            svc.submit_attempt(self.current_user_id(), self.usage_id_str, self._attempt_id(data))
+            attempts.submit_attempt(self.current_user_id(), self.usage_id_str, self._attempt_id(data))
         except ContestError as exc:
             self._closed(exc)
         return self._state(self.current_user_id())
@@ -374,13 +325,7 @@ class KnowledgeContestBlock(StudioEditorMixin, PartyBlockMixin, XBlock):
     # --- staff handlers -------------------------------------------------------------------------
     @json_handler(role="staff")
     def reset_learner(self, data, suffix=""):
-        username = str(data.get("username", "")).strip()
-        user = get_user_model().objects.filter(username=username).first() if username else None
-        if user is None:
-            raise HandlerError(_("There is no user with this username."), 404)
-        removed = svc.reset_learner(self.usage_id_str, user)
-        return {"removed": removed, "message": _("Attempts removed for %(user)s: %(count)s")
-                % {"count": removed, "user": username}}
+        return attempts.reset_learner_named(self.usage_id_str, data.get("username", ""))
 
 
 __all__ = ["KnowledgeContestBlock"]

@@ -1,1 +1,2 @@
-"""Knowledge contests (知识竞赛): question banks, attempts, scoring, leaderboards, item analysis, exports."""
+"""Knowledge contests (知识竞赛, knowledge_contest): question banks, attempts, scoring, leaderboards,
+item analysis, exports."""

@@ -1,10 +1,10 @@
-"""Admin of knowledge contests: banks and questions are edited here or imported on the bank pages;
+"""Admin of knowledge contests (knowledge_contest): banks and questions are edited here or imported on the bank pages;
 attempts and results are read-only records (staff reset attempts from the block or the live view)."""
 from django.contrib import admin
 from django.utils.translation import pgettext_lazy
 
 from .models import ContestAttempt, ContestExport, ContestResult, Question, QuestionBank
-from .banks import fingerprint
+from .questions import fingerprint
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -1,10 +1,10 @@
-"""Pages of knowledge contests: question banks, the live view, results exports, resets."""
+"""Pages of knowledge contests (knowledge_contest): question banks, the live view, results exports, resets."""
 from django.urls import path, re_path
 
 from . import views
 
 urlpatterns = [
-    path("contest/banks/", views.banks, name="contest_banks"),
+    path("contest/banks/", views.banks_page, name="contest_banks"),
     path("contest/banks/template.xlsx", views.bank_template, name="contest_bank_template"),
     path("contest/banks/<int:bank_id>/", views.bank_detail, name="contest_bank"),
     path("contest/banks/<int:bank_id>/import/", views.bank_import, name="contest_bank_import"),

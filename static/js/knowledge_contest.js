@@ -1,9 +1,11 @@
-/* Knowledge contest: start, answer question by question (each answer saved at once), resume after
-   a reload, submit, result with rank and review. The server owns the clock and the questions;
-   this script only shows what the handlers return. All text goes in through textContent. */
+/* knowledge_contest: the knowledge contest block. Start, answer question by question (each answer
+   saved at once), resume after a reload, submit, result with rank and review. The server owns the
+   clock and the questions; this script only shows what the handlers return. All text goes in
+   through textContent; every string goes through gettext() whose translation the block hands over
+   in args.i18n. */
 function KnowledgeContestBlock(runtime, element, args) {
   "use strict";
-  var S = args.strings;
+  var gettext = PartyTraining.translator(args.i18n);
   var app = element.querySelector(".kc-app");
   var message = element.querySelector(".kc-message");
   var state = null;
@@ -11,9 +13,6 @@ function KnowledgeContestBlock(runtime, element, args) {
   var saveTimers = {};
   var current = 0;
 
-  function fmt(template, values) {
-    return template.replace(/%\((\w+)\)s/g, function (match, key) { return values[key]; });
-  }
   function node(tag, attrs, children) {
     var item = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (name) {
@@ -84,11 +83,13 @@ function KnowledgeContestBlock(runtime, element, args) {
     var questionLeft = perQuestion ? node("strong", {className: "kc-clock kc-clock--question"}) : null;
     var progress = node("span", {className: "kc-progress"});
     var header = node("div", {className: "kc-bar"}, [
-      node("span", {}, [node("span", {text: S.time_left + " "}), timeLeft]),
-      perQuestion ? node("span", {}, [node("span", {text: S.question_time_left + " "}), questionLeft]) : null,
+      node("span", {}, [node("span", {text: gettext("Time left") + " "}), timeLeft]),
+      perQuestion ? node("span", {}, [node("span", {text: gettext("Time for this question") + " "}), questionLeft])
+        : null,
       progress,
     ]);
-    var nav = perQuestion ? null : node("nav", {className: "kc-nav", "aria-label": S.question_of.split("%")[0]});
+    var navLabel = gettext("Question %(index)s of %(count)s").split("%")[0];
+    var nav = perQuestion ? null : node("nav", {className: "kc-nav", "aria-label": navLabel});
     var card = node("div", {className: "kc-card"});
     var status = node("p", {className: "kc-save", role: "status"});
     var actions = node("div", {className: "party-actions kc-actions"});
@@ -102,7 +103,8 @@ function KnowledgeContestBlock(runtime, element, args) {
       return attempt.questions.filter(function (q) { return q.response.length; }).length;
     }
     function updateProgress() {
-      progress.textContent = fmt(S.answered, {answered: answeredCount(), count: attempt.count});
+      progress.textContent = gettext("Answered %(answered)s of %(count)s",
+                                     {answered: answeredCount(), count: attempt.count});
       if (!nav) { return; }
       nav.textContent = "";
       attempt.questions.forEach(function (question, index) {
@@ -110,7 +112,8 @@ function KnowledgeContestBlock(runtime, element, args) {
         dot.className = "kc-dot" + (question.response.length ? " kc-dot--done" : "") +
           (index === current ? " kc-dot--current" : "");
         if (index === current) { dot.setAttribute("aria-current", "step"); }
-        dot.setAttribute("aria-label", fmt(S.question_of, {index: index + 1, count: attempt.count}));
+        dot.setAttribute("aria-label", gettext("Question %(index)s of %(count)s",
+                                               {index: index + 1, count: attempt.count}));
         nav.appendChild(dot);
       });
     }
@@ -118,15 +121,15 @@ function KnowledgeContestBlock(runtime, element, args) {
     function save(question, response) {
       question.response = response;
       updateProgress();
-      status.textContent = S.saving;
+      status.textContent = gettext("Saving…");
       status.className = "kc-save";
       call("answer", {attempt: attempt.id, question: question.id, response: response}).then(function () {
-        status.textContent = S.saved;
+        status.textContent = gettext("Saved");
         status.className = "kc-save kc-save--ok";
       }).catch(function (error) {
         if (error.status) { return failed(error); }
         // Network trouble: keep the answer and send it again shortly.
-        status.textContent = S.save_failed;
+        status.textContent = gettext("Not saved. Check your connection; your answer will be sent again.");
         status.className = "kc-save kc-save--error";
         clearTimeout(saveTimers[question.id]);
         saveTimers[question.id] = setTimeout(function () { save(question, question.response); }, 3000);
@@ -139,7 +142,8 @@ function KnowledgeContestBlock(runtime, element, args) {
       var question = attempt.questions[index];
       card.textContent = "";
       var heading = node("h3", {className: "kc-qhead", tabindex: "-1"}, [
-        node("span", {className: "kc-qnum", text: fmt(S.question_of, {index: index + 1, count: attempt.count})}),
+        node("span", {className: "kc-qnum",
+                      text: gettext("Question %(index)s of %(count)s", {index: index + 1, count: attempt.count})}),
         node("span", {className: "kc-qtype", text: question.type_label}),
       ]);
       var stemId = "kc-stem-" + attempt.id + "-" + question.id;
@@ -148,7 +152,7 @@ function KnowledgeContestBlock(runtime, element, args) {
       var locked = question.locked;
       if (question.type === "fill_blank") {
         var input = node("input", {type: "text", className: "kc-blank", "aria-labelledby": stemId,
-                                   placeholder: S.blank_placeholder, maxlength: "200", autocomplete: "off"});
+                                   placeholder: gettext("Type your answer"), maxlength: "200", autocomplete: "off"});
         input.value = question.response[0] || "";
         input.disabled = locked;
         input.addEventListener("input", function () {
@@ -184,32 +188,35 @@ function KnowledgeContestBlock(runtime, element, args) {
         });
         card.appendChild(group);
       }
-      if (locked) { card.appendChild(node("p", {className: "party-help", text: S.locked})); }
+      if (locked) {
+        card.appendChild(node("p", {className: "party-help", text: gettext("Time for this question is over.")}));
+      }
       actions.textContent = "";
       if (perQuestion) {
         if (index < attempt.count - 1) {
-          actions.appendChild(button(S.next, "primary", function () {
+          actions.appendChild(button(gettext("Next question"), "primary", function () {
             call("next_question", {attempt: attempt.id}).then(function (fresh) {
               state = fresh; render();
             }).catch(failed);
           }));
         }
       } else {
-        var prev = button(S.previous, "", function () { show(index - 1); });
+        var prev = button(gettext("Previous question"), "", function () { show(index - 1); });
         prev.disabled = index === 0;
         actions.appendChild(prev);
         if (index < attempt.questions.length - 1) {
-          actions.appendChild(button(S.next, "primary", function () { show(index + 1); }));
+          actions.appendChild(button(gettext("Next question"), "primary", function () { show(index + 1); }));
         }
       }
-      actions.appendChild(button(S.submit, index === attempt.count - 1 ? "primary" : "", submit));
+      actions.appendChild(button(gettext("Submit"), index === attempt.count - 1 ? "primary" : "", submit));
       updateProgress();
       heading.focus();
     }
 
     function submit() {
       var missing = attempt.count - answeredCount();
-      var question = S.confirm_submit + (missing > 0 ? "\n" + fmt(S.unanswered, {count: missing}) : "");
+      var question = gettext("Submit your answers? You cannot change them afterwards.") +
+        (missing > 0 ? "\n" + gettext("Questions not answered yet: %(count)s", {count: missing}) : "");
       if (!window.confirm(question)) { return; }
       stopTimer();
       call("submit", {attempt: attempt.id}).then(function (fresh) {
@@ -231,7 +238,7 @@ function KnowledgeContestBlock(runtime, element, args) {
       if (left <= 0) {
         stopTimer();
         // The server closes the attempt on this request; the result comes back with it.
-        refresh(S.time_up);
+        refresh(gettext("Time is up. Your attempt has been closed."));
       }
     }
     show(current);
@@ -241,7 +248,7 @@ function KnowledgeContestBlock(runtime, element, args) {
 
   // --- results and leaderboards --------------------------------------------------------------
   function answerText(question, keys) {
-    if (!keys.length) { return S.no_answer; }
+    if (!keys.length) { return gettext("(no answer)"); }
     if (question.type === "fill_blank") { return keys.join(" | "); }
     // Options are listed in the order the learner saw them, with the letters they saw.
     var shown = [];
@@ -250,25 +257,26 @@ function KnowledgeContestBlock(runtime, element, args) {
         shown.push(question.type === "true_false" ? option.text : String.fromCharCode(65 + index) + ". " + option.text);
       }
     });
-    return shown.join(S.list_separator);
+    return shown.join(gettext("; "));
   }
 
   function renderResult(result, boards) {
     var individual = boards && boards.individual;
     var branch = boards && boards.branch;
     var figures = [
-      [S.score, result.total + " / " + result.max_score],
-      [S.correct, result.correct_count + " / " + result.count],
-      [S.duration, fmt(S.seconds, {seconds: result.duration_seconds})],
+      [gettext("Score"), result.total + " / " + result.max_score],
+      [gettext("Correct answers"), result.correct_count + " / " + result.count],
+      [gettext("Time used"), gettext("%(seconds)s s", {seconds: result.duration_seconds})],
     ];
-    if (result.bonus) { figures.splice(1, 0, [S.bonus, "+" + result.bonus]); }
+    if (result.bonus) { figures.splice(1, 0, [gettext("Speed bonus"), "+" + result.bonus]); }
     if (individual && individual.me) {
-      figures.push([S.rank, individual.me.rank + " " + fmt(S.of, {count: individual.participants})]);
+      figures.push([gettext("Your rank"),
+                    individual.me.rank + " " + gettext("of %(count)s", {count: individual.participants})]);
     }
-    if (branch && branch.me) { figures.push([S.branch_rank, String(branch.me.rank)]); }
+    if (branch && branch.me) { figures.push([gettext("Your branch's rank"), String(branch.me.rank)]); }
     var card = node("div", {className: "kc-result"}, [
       node("p", {className: "kc-verdict " + (result.passed ? "kc-verdict--pass" : "kc-verdict--fail"),
-                 text: (result.passed ? S.passed : S.not_passed) + " · " + result.status_label}),
+                 text: (result.passed ? gettext("Passed") : gettext("Not passed")) + " · " + result.status_label}),
       node("dl", {className: "kc-figures"}, figures.map(function (pair) {
         return node("div", {}, [node("dt", {text: pair[0]}), node("dd", {text: pair[1]})]);
       })),
@@ -279,7 +287,9 @@ function KnowledgeContestBlock(runtime, element, args) {
     if (result.review) {
       app.appendChild(review(result.review));
     } else if (result.review_from) {
-      app.appendChild(node("p", {className: "party-help", text: fmt(S.review_later, {time: localTime(result.review_from)})}));
+      var later = gettext("Answers and explanations are shown after the contest closes at %(time)s.",
+                          {time: localTime(result.review_from)});
+      app.appendChild(node("p", {className: "party-help", text: later}));
     }
   }
 
@@ -292,28 +302,29 @@ function KnowledgeContestBlock(runtime, element, args) {
   }
 
   function individualBoard(board) {
-    if (!board.top.length) { return node("p", {text: S.no_results}); }
+    if (!board.top.length) { return node("p", {text: gettext("No results yet.")}); }
     var rows = board.top.map(function (row) {
       return node("tr", {className: row.me ? "kc-me" : ""}, [
-        node("td", {text: String(row.rank)}), node("td", {text: row.me ? row.name + " (" + S.you + ")" : row.name}),
+        node("td", {text: String(row.rank)}),
+        node("td", {text: row.me ? row.name + " (" + gettext("You") + ")" : row.name}),
         node("td", {text: row.branch}), node("td", {text: String(row.total)}),
-        node("td", {text: fmt(S.seconds, {seconds: row.duration_seconds})}),
+        node("td", {text: gettext("%(seconds)s s", {seconds: row.duration_seconds})}),
       ]);
     });
-    return table(S.leaderboard + " · " + S.participants + " " + board.participants,
-                 ["#", S.name, S.branch, S.score, S.duration], rows);
+    return table(gettext("Leaderboard") + " · " + gettext("Participants") + " " + board.participants,
+                 ["#", gettext("Name"), gettext("Branch"), gettext("Score"), gettext("Time used")], rows);
   }
 
   function branchBoard(board) {
-    if (!board.top.length) { return node("p", {text: S.no_results}); }
+    if (!board.top.length) { return node("p", {text: gettext("No results yet.")}); }
     var rows = board.top.map(function (row) {
       return node("tr", {className: row.me ? "kc-me" : ""}, [
         node("td", {text: String(row.rank)}), node("td", {text: row.name}),
         node("td", {text: String(row.participants)}), node("td", {text: String(row.score)}),
       ]);
     });
-    return table(S.branch_leaderboard, ["#", S.branch, S.participants,
-                                        board.mode === "average" ? S.average : S.total], rows);
+    var metric = board.mode === "average" ? gettext("Average score") : gettext("Total score");
+    return table(gettext("Branch leaderboard"), ["#", gettext("Branch"), gettext("Participants"), metric], rows);
   }
 
   function review(items) {
@@ -321,30 +332,35 @@ function KnowledgeContestBlock(runtime, element, args) {
     items.forEach(function (item) {
       list.appendChild(node("li", {className: item.correct ? "kc-right" : "kc-wrong"}, [
         node("p", {className: "kc-stem"}, [
-          node("span", {className: "kc-mark", text: item.correct ? S.status_correct : S.status_wrong}),
+          node("span", {className: "kc-mark", text: item.correct ? gettext("Correct") : gettext("Wrong")}),
           node("span", {text: " " + item.stem}),
         ]),
-        node("p", {text: fmt(S.your_answer, {answer: answerText(item, item.response)})}),
-        node("p", {text: fmt(S.right_answer, {answer: answerText(item, item.answer)})}),
-        item.explanation ? node("p", {className: "kc-explanation", text: fmt(S.explanation, {text: item.explanation})})
+        node("p", {text: gettext("Your answer: %(answer)s", {answer: answerText(item, item.response)})}),
+        node("p", {text: gettext("Correct answer: %(answer)s", {answer: answerText(item, item.answer)})}),
+        item.explanation ? node("p", {className: "kc-explanation",
+                                      text: gettext("Explanation: %(text)s", {text: item.explanation})})
           : null,
       ]));
     });
-    return node("section", {className: "kc-review-wrap"}, [node("h3", {text: S.review}), list]);
+    return node("section", {className: "kc-review-wrap"}, [node("h3", {text: gettext("Review")}), list]);
   }
 
   function renderHome() {
     if (state.last) { renderResult(state.last, state.leaderboard); }
     var info = null;
-    if (state.window === "not_started") { info = fmt(S.not_started, {time: localTime(state.window_start)}); }
-    else if (state.window === "closed") { info = S.closed; }
-    else if (!state.can_start && state.max_attempts) { info = S.no_attempts; }
+    if (state.window === "not_started") {
+      info = gettext("The contest opens at %(time)s.", {time: localTime(state.window_start)});
+    }
+    else if (state.window === "closed") { info = gettext("The contest is over."); }
+    else if (!state.can_start && state.max_attempts) { info = gettext("You have used all your attempts."); }
     if (info) { app.appendChild(node("p", {className: "party-message", text: info})); }
-    var attempts = state.max_attempts ? fmt(S.attempts, {used: state.attempts_used, max: state.max_attempts})
-      : fmt(S.attempts_unlimited, {used: state.attempts_used});
+    var attempts = state.max_attempts
+      ? gettext("Attempts: %(used)s of %(max)s", {used: state.attempts_used, max: state.max_attempts})
+      : gettext("Attempts: %(used)s", {used: state.attempts_used});
     app.appendChild(node("p", {className: "party-help", text: attempts}));
     if (state.can_start) {
-      var start = button(state.attempts_used ? S.try_again : S.start, "primary", function () {
+      var label = state.attempts_used ? gettext("Start another attempt") : gettext("Start the contest");
+      var start = button(label, "primary", function () {
         start.disabled = true;
         call("start", {}).then(function (fresh) { state = fresh; render(); }).catch(function (error) {
           start.disabled = false;
@@ -354,8 +370,9 @@ function KnowledgeContestBlock(runtime, element, args) {
       app.appendChild(node("div", {className: "party-actions"}, [start]));
     }
     if (state.history.length > 1) {
-      app.appendChild(table(S.history, ["#", S.score, S.status], state.history.map(function (row) {
-        return node("tr", {}, [node("td", {text: fmt(S.attempt_n, {n: row.number})}),
+      var headers = ["#", gettext("Score"), gettext("Status")];
+      app.appendChild(table(gettext("Your attempts"), headers, state.history.map(function (row) {
+        return node("tr", {}, [node("td", {text: gettext("Attempt %(n)s", {n: row.number})}),
                                node("td", {text: row.total + " / " + row.max_score}),
                                node("td", {text: row.status_label})]);
       })));

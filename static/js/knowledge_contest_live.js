@@ -1,4 +1,4 @@
-/* Staff live view of a contest: refreshes the figures every 10 seconds from live.json. */
+/* knowledge_contest: staff live view of a contest; refreshes the figures every 10 seconds from live.json. */
 (function () {
   "use strict";
   var root = document.getElementById("kc-live");

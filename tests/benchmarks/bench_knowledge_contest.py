@@ -50,7 +50,7 @@ from demo.models import CourseUnit  # noqa: E402
 from demo.runtime import DemoRuntime  # noqa: E402
 from party_training.edx_plugin.knowledge_contest.models import ContestAttempt, ContestResult, Question, QuestionBank
 from party_training.edx_plugin.core.models import MemberProfile, Organization
-from party_training.edx_plugin.knowledge_contest import rules as contests  # noqa: E402
+from party_training.edx_plugin.knowledge_contest import leaderboards, scoring  # noqa: E402
 
 BASE = os.environ.get("BENCH_URL", "http://127.0.0.1:8102")
 COURSE = CourseLocator("Bench", "KC", "2026")
@@ -186,7 +186,7 @@ def setup_board(usage_id: str) -> None:
             user_id=a.user_id, course_id=str(COURSE), usage_id=usage_id, attempt=a, total=a.score,
             max_score=100, duration_ms=a.duration_ms, organization_id=orgs[n % len(orgs)],
         ) for n, a in enumerate(attempts)])
-    contests.rebuild_score_counts(usage_id)  # bulk inserts bypass the service that keeps the counts
+    scoring.rebuild_score_counts(usage_id)  # bulk inserts bypass the service that keeps the counts
     print(f"leaderboard data: {BOARD_SIZE} finished attempts created in {time.perf_counter() - started:.1f} s")
 
 
@@ -207,19 +207,19 @@ def bench_leaderboard() -> None:
     bottom = results.order_by("total", "-duration_ms").values_list("user_id", flat=True).first()
     middle = results.order_by("-total", "duration_ms")[BOARD_SIZE // 2:BOARD_SIZE // 2 + 1].get().user_id
     for label, user_id in (("a learner in the middle", middle), ("the last learner", bottom)):
-        board = contests.leaderboard(usage_id, user_id, 20)
+        board = leaderboards.leaderboard(usage_id, user_id, 20)
         assert len(board["top"]) == 20 and board["participants"] >= BOARD_SIZE
-        median, p95 = timed(lambda uid=user_id: contests.leaderboard(usage_id, uid, 20))
+        median, p95 = timed(lambda uid=user_id: leaderboards.leaderboard(usage_id, uid, 20))
         print(f"leaderboard top 20 + my rank ({label}, rank {board['me']['rank']} of {board['participants']}): "
               f"median {median:.2f} ms, p95 {p95:.2f} ms")
     from django.core.cache import cache  # pylint: disable=import-outside-toplevel
 
     def branches():
         cache.delete(f"party_contest_branches:{usage_id}")
-        contests.branch_leaderboard(usage_id, "average", middle, 20)
+        leaderboards.branch_leaderboard(usage_id, "average", middle, 20)
     median, p95 = timed(branches, repeat=10)
     print(f"branch leaderboard uncached (grouped scan of {BOARD_SIZE}): median {median:.1f} ms, p95 {p95:.1f} ms; "
-          f"cached for {contests.BRANCH_CACHE_SECONDS} s")
+          f"cached for {leaderboards.BRANCH_CACHE_SECONDS} s")
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN SELECT user_id FROM party_training_contestresult WHERE usage_id=%s "
                        "ORDER BY total DESC, duration_ms ASC, id ASC LIMIT 20", [usage_id])

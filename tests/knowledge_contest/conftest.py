@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 
 from party_training.edx_plugin.knowledge_contest.models import Question, QuestionBank
-from party_training.edx_plugin.knowledge_contest.banks import fingerprint
+from party_training.edx_plugin.knowledge_contest.questions import fingerprint
 
 # Markers that must never reach a learner before their attempt is closed.
 SECRET_EXPLANATION = "EXPLAIN-SECRET"

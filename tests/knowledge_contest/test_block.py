@@ -1,6 +1,7 @@
 """The block through the demo LMS's handler endpoint: flow, leaks, roles, grades, OLX, editor, queries."""
 import datetime
 import json
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -10,6 +11,7 @@ from xblock.core import XBlock
 
 from demo.models import BlockEvent, CourseUnit
 from party_training.edx_plugin.knowledge_contest.models import ContestAttempt, ContestResult, Question
+from party_training.xblocks.olx import OLXError
 from tests.conftest import COURSE_ID, call_handler, export_olx, get_block, load_block
 
 from .conftest import SECRET_BLANK, SECRET_EXPLANATION, contest_olx, make_question
@@ -317,3 +319,40 @@ def test_answers_held_back_after_submit_until_the_window_closes(make_bank, make_
     assert status == 200 and done["last"]["review"] is None and done["last"]["review_from"].startswith("2099")
     assert not leaks(done)
     assert not leaks(call_handler(usage_id, "state", learner, {})[1])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("attribute, value", [
+    ("time_limit_minutes", "abc"), ("max_attempts", "500"), ("counting", "worst"), ("shuffle_options", "maybe"),
+    ("credit_hours", "101"), ("hours", "-1"), ("window_end", "next week"),
+])
+def test_olx_attribute_with_a_bad_value_names_the_field_and_the_value(attribute, value):
+    with pytest.raises(OLXError) as info:
+        load_block(contest_olx(url_name="bad", **{attribute: value}))
+    assert info.value.field_name == attribute and info.value.value == value
+    assert attribute in str(info.value) and value in str(info.value) and "knowledge_contest" in str(info.value)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("child", ['<draw bank="bank" count="many"/>', '<draw bank="bank" count="0"/>',
+                                   '<draw bank="bank" count="1" difficulty="tricky"/>',
+                                   '<points single="one"/>', '<points multiple="500"/>'])
+def test_olx_draw_rule_or_points_with_a_bad_value_is_refused(child):
+    with pytest.raises(OLXError) as info:
+        load_block(f'<knowledge_contest url_name="bad">{child}</knowledge_contest>')
+    assert info.value.field_name.split(".")[0] in ("draw", "points")
+
+
+@pytest.mark.django_db
+def test_old_hours_attribute_and_stored_hours_still_give_credit_hours():
+    usage_id = load_block(contest_olx(url_name="old", hours="2"))
+    block = get_block(usage_id)
+    assert block.credit_hours == 2.0 and block.credit_hours_value() == Decimal("2") and block.config().hours == 2.0
+    exported = etree.fromstring(export_olx(usage_id))
+    assert float(exported.get("credit_hours")) == 2.0 and exported.get("hours") is None
+    # A block saved before the rename keeps its hours in the old field's stored value.
+    legacy = load_block(contest_olx(url_name="legacy"))
+    block = get_block(legacy)
+    block.hours = 1.5
+    block.save()
+    assert get_block(legacy).config().hours == 1.5

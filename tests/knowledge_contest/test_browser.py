@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from party_training.edx_plugin.knowledge_contest.models import ContestAttempt, ContestResult, QuestionBank
 from party_training.edx_plugin.core.models import CourseRole
-from party_training.edx_plugin.knowledge_contest.banks import load_bank_fixtures
+from party_training.edx_plugin.knowledge_contest.bank_files import load_bank_fixtures
 from tests.conftest import COURSE_ID, load_block, login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -2,11 +2,14 @@
 import threading
 
 import pytest
+from django.utils import timezone
 
-from party_training.edx_plugin.knowledge_contest.models import ContestAttempt, ContestResult, ContestScoreCount, Question
+from party_training.edx_plugin.knowledge_contest.models import (
+    ContestAttempt, ContestResult, ContestScoreCount, Question,
+)
 from party_training.edx_plugin.core.models import HourEntry
-from party_training.edx_plugin.knowledge_contest import rules as svc
-from party_training.edx_plugin.knowledge_contest.rules import ContestConfig, DrawRule
+from party_training.edx_plugin.knowledge_contest import attempts, leaderboards
+from party_training.edx_plugin.knowledge_contest.config import ContestConfig, ContestError, DrawRule
 from tests.conftest import race
 
 USAGE = "block-v1:TestOrg+T101+2026+type@knowledge_contest+block@race"
@@ -23,14 +26,14 @@ def config(**kwargs):
 def test_submitting_twice_at_once_counts_once(make_bank, make_user):
     make_bank("bank", size=8)
     user = make_user("racer")
-    attempt = svc.start_attempt(user.pk, config())
+    attempt = attempts.start_attempt(user.pk, config())
     for pk in attempt.question_ids:
         question = Question.objects.get(pk=pk)
-        svc.save_answer(user.pk, USAGE, attempt.pk, pk,
+        attempts.save_answer(user.pk, USAGE, attempt.pk, pk,
                         ["x"] if question.qtype == "fill_blank" else [question.answer[0]])
 
     def submit():
-        return svc.close_attempt(attempt.pk, svc.timezone.now())[1]
+        return attempts.close_attempt(attempt.pk, timezone.now())[1]
     closed_now, errors = race(submit, THREADS)
     assert not errors, errors
     assert closed_now.count(True) == 1  # exactly one request closed and scored it
@@ -46,17 +49,17 @@ def test_submitting_twice_at_once_counts_once(make_bank, make_user):
 @pytest.mark.django_db(transaction=True)
 def test_many_learners_closing_with_the_same_score_are_all_counted(make_bank, make_user):
     make_bank("bank", size=8)
-    attempts = iter([svc.start_attempt(make_user(f"same{n}").pk, config()).pk for n in range(THREADS)])
+    attempt_ids = iter([attempts.start_attempt(make_user(f"same{n}").pk, config()).pk for n in range(THREADS)])
     lock = threading.Lock()
 
     def close():
         with lock:
-            attempt_id = next(attempts)
-        return svc.close_attempt(attempt_id, svc.timezone.now())[1]
+            attempt_id = next(attempt_ids)
+        return attempts.close_attempt(attempt_id, timezone.now())[1]
     closed, errors = race(close, THREADS)
     assert not errors and closed == [True] * THREADS, errors
     assert ContestScoreCount.objects.get(usage_id=USAGE, total=0.0).count == THREADS
-    leader = svc.leaderboard(USAGE, None)
+    leader = leaderboards.leaderboard(USAGE, None)
     assert leader["participants"] == THREADS
 
 
@@ -65,7 +68,7 @@ def test_many_learners_closing_with_the_same_score_are_all_counted(make_bank, ma
 def test_starting_at_once_opens_one_attempt(make_bank, make_user):
     make_bank("bank", size=8)
     user = make_user("starter")
-    started, errors = race(lambda: svc.start_attempt(user.pk, config()).pk, THREADS)
+    started, errors = race(lambda: attempts.start_attempt(user.pk, config()).pk, THREADS)
     assert not errors, errors
     assert len(set(started)) == 1
     assert ContestAttempt.objects.filter(user=user, usage_id=USAGE).count() == 1
@@ -76,17 +79,17 @@ def test_starting_at_once_opens_one_attempt(make_bank, make_user):
 def test_answers_racing_the_deadline_sweep_are_never_half_counted(make_bank, make_user):
     make_bank("bank", size=8)
     user = make_user("sweeper")
-    attempt = svc.start_attempt(user.pk, config())
+    attempt = attempts.start_attempt(user.pk, config())
     question_id = attempt.question_ids[0]
     response = ["x"] if Question.objects.get(pk=question_id).qtype == "fill_blank" else ["A"]
     calls = iter(range(THREADS))
 
     def act():
         if next(calls) % 2:
-            return svc.submit_attempt(user.pk, USAGE, attempt.pk).status
+            return attempts.submit_attempt(user.pk, USAGE, attempt.pk).status
         try:
-            return svc.save_answer(user.pk, USAGE, attempt.pk, question_id, response)["saved"]
-        except svc.ContestError as exc:
+            return attempts.save_answer(user.pk, USAGE, attempt.pk, question_id, response)["saved"]
+        except ContestError as exc:
             return exc.code
     outcomes, errors = race(act, THREADS)
     assert not errors, errors

@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 
 from party_training.edx_plugin.knowledge_contest.models import ContestAnswer, ContestAttempt, ContestResult
-from party_training.edx_plugin.knowledge_contest import rules as svc
+from party_training.edx_plugin.knowledge_contest import exports, item_analysis, leaderboards, scoring
 
 from .conftest import make_question
 
@@ -25,7 +25,7 @@ def add_result(user, total, seconds, org=None, number=1, max_score=10.0, answers
                                      is_correct=right, points=1.0 if right else 0.0, answered=T0)
     result = ContestResult.objects.create(user=user, course_id="c", usage_id=USAGE, attempt=attempt, total=total,
                                           max_score=max_score, duration_ms=seconds * 1000, organization=org)
-    svc.rebuild_score_counts(USAGE)  # results made here bypass the service that keeps the counts
+    scoring.rebuild_score_counts(USAGE)  # results made here bypass the service that keeps the counts
     return result
 
 
@@ -39,12 +39,12 @@ def test_ranks_ties_and_my_rank_outside_the_top(make_user, make_org):
     add_result(people["d"], 7, 10, org)
     add_result(people["e"], 5, 10, org)
     add_result(people["f"], 3, 10, org)
-    board = svc.leaderboard(USAGE, people["f"].pk, top_n=4)
+    board = leaderboards.leaderboard(USAGE, people["f"].pk, top_n=4)
     assert [(row["rank"], row["total"]) for row in board["top"]] == [(1, 9), (1, 9), (3, 9), (4, 7)]
     assert board["top"][0]["name"].startswith("姓名") and board["top"][0]["branch"] == "一支部"
     assert board["me"]["rank"] == 6 and board["participants"] == 6
-    assert svc.leaderboard(USAGE, people["c"].pk)["me"]["rank"] == 1
-    assert svc.leaderboard(USAGE, make_user("nobody").pk)["me"] is None
+    assert leaderboards.leaderboard(USAGE, people["c"].pk)["me"]["rank"] == 1
+    assert leaderboards.leaderboard(USAGE, make_user("nobody").pk)["me"] is None
 
 
 @pytest.mark.django_db
@@ -54,9 +54,9 @@ def test_leaderboard_queries_do_not_grow_with_participants(make_user, make_org, 
     for i, user in enumerate(users):
         add_result(user, i % 10, 100 + i, org)
     with django_assert_max_num_queries(4):
-        svc.leaderboard(USAGE, users[-1].pk, top_n=20)
+        leaderboards.leaderboard(USAGE, users[-1].pk, top_n=20)
     with django_assert_max_num_queries(3):
-        svc.branch_leaderboard(USAGE, "average", users[-1].pk)
+        leaderboards.branch_leaderboard(USAGE, "average", users[-1].pk)
 
 
 @pytest.mark.django_db
@@ -68,11 +68,11 @@ def test_branch_leaderboard_by_average_and_total(make_user, make_org):
     for n in range(3):
         add_result(make_user(f"l{n}", org=big), 6, 50, big)
     me = make_user("me", org=big)
-    by_average = svc.branch_leaderboard(USAGE, "average", me.pk)
+    by_average = leaderboards.branch_leaderboard(USAGE, "average", me.pk)
     assert [(row["name"], row["score"]) for row in by_average["top"]] == [("小支部", 10.0), ("大支部", 6.0)]
     assert by_average["me"]["rank"] == 2
     cache.clear()
-    by_total = svc.branch_leaderboard(USAGE, "total", me.pk)
+    by_total = leaderboards.branch_leaderboard(USAGE, "total", me.pk)
     assert [(row["name"], row["score"], row["participants"]) for row in by_total["top"]] == [
         ("大支部", 18.0, 3), ("小支部", 10.0, 1)]
     assert by_total["me"]["rank"] == 1
@@ -89,10 +89,10 @@ def test_live_stats_and_item_analysis(make_user, make_org, make_bank):
         add_result(make_user(f"strong{n}", org=org), 2, 60, org, answers=((easy, True), (hard, True)))
     for n in range(4):
         add_result(make_user(f"weak{n}", org=org), 1, 60, org, answers=((easy, True), (hard, False)))
-    items = {row["question_id"]: row for row in svc.item_analysis(USAGE)}
+    items = {row["question_id"]: row for row in item_analysis.item_analysis(USAGE)}
     assert items[easy.pk]["difficulty"] == 1.0 and items[easy.pk]["discrimination"] == 0.0
     assert items[hard.pk]["difficulty"] == 0.5 and items[hard.pk]["discrimination"] == 1.0
-    stats = svc.live_stats(USAGE, now=T0 + datetime.timedelta(seconds=30))
+    stats = item_analysis.live_stats(USAGE, now=T0 + datetime.timedelta(seconds=30))
     assert stats["participants"] == 8 and stats["finished"] == 8 and stats["active"] == 0
     assert sum(m["answers"] for m in stats["per_minute"]) == 16
     assert [b["count"] for b in stats["distribution"]][1] == 4 and stats["distribution"][2]["count"] == 4
@@ -107,7 +107,7 @@ def test_results_workbook_lists_ranked_results(make_user, make_org):
     org = make_org("B1", "一支部")
     add_result(make_user("x1", org=org, full_name="=HYPERLINK(1)"), 8, 30, org)
     add_result(make_user("x2", org=org, full_name="李四"), 9, 40, org)
-    book = load_workbook(BytesIO(svc.results_workbook(USAGE)))
+    book = load_workbook(BytesIO(exports.results_workbook(USAGE)))
     rows = list(book.worksheets[0].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[1], r[4]) for r in rows] == [(1, "x2", 9), (2, "x1", 8)]
     assert book.worksheets[0]["C3"].data_type == "s"  # a name never becomes a formula

@@ -8,7 +8,7 @@ from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from party_training.edx_plugin.knowledge_contest.models import Question, QuestionBank
-from party_training.edx_plugin.knowledge_contest import banks as qb
+from party_training.edx_plugin.knowledge_contest import bank_files, banks, questions
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "question_banks"
 HEADER = ["type", "stem", "option_a", "option_b", "option_c", "option_d", "answer", "explanation", "category",
@@ -46,15 +46,15 @@ def bank(db):
 
 
 def test_normalization_full_width_spaces_and_case():
-    assert qb.normalize_text("  ＣＰＣ　 党章\t第 1 条 ") == "cpc 党章 第 1 条"
-    assert qb.blank_matches("ｃｐｃ", ["CPC"]) and qb.blank_matches(" 人民 ", ["人民"])
-    assert not qb.blank_matches("", ["x"]) and not qb.blank_matches("人 民", ["人民"])
-    assert qb.fingerprint("single", "题干 ", ["b", "a"]) == qb.fingerprint("single", "题干", ["a", "b"])
+    assert questions.normalize_text("  ＣＰＣ　 党章\t第 1 条 ") == "cpc 党章 第 1 条"
+    assert questions.blank_matches("ｃｐｃ", ["CPC"]) and questions.blank_matches(" 人民 ", ["人民"])
+    assert not questions.blank_matches("", ["x"]) and not questions.blank_matches("人 民", ["人民"])
+    assert questions.fingerprint("single", "题干 ", ["b", "a"]) == questions.fingerprint("single", "题干", ["a", "b"])
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
 def test_csv_in_every_encoding_imports_all_types(bank, encoding):
-    result = qb.import_questions(bank, csv_bytes(ROWS, encoding), "questions.csv")
+    result = bank_files.import_questions(bank, csv_bytes(ROWS, encoding), "questions.csv")
     assert result.ok and result.created == 4, result.errors
     single = Question.objects.get(bank=bank, qtype="single")
     assert single.options == ["全国代表大会和中央委员会", "中央政治局"] and single.answer == ["A"]
@@ -74,7 +74,7 @@ def test_xlsx_import_and_row_level_errors_import_nothing(bank):
         ["single", "难度错", "a", "b", "", "", "E", "", "", "extreme"],     # row 11: answer + difficulty
     ]
     with translation.override("en"):
-        result = qb.import_questions(bank, xlsx_bytes(rows), "questions.xlsx")
+        result = bank_files.import_questions(bank, xlsx_bytes(rows), "questions.xlsx")
     assert not result.ok and result.created == 0
     assert not Question.objects.filter(bank=bank).exists()
     by_row = {}
@@ -82,43 +82,43 @@ def test_xlsx_import_and_row_level_errors_import_nothing(bank):
         by_row.setdefault(error.row, []).append(error.column)
     assert set(by_row) == {6, 7, 8, 9, 10, 11}
     assert by_row[11] == ["Answer", "Difficulty"]
-    assert qb.import_questions(bank, xlsx_bytes(ROWS), "questions.xlsx").created == 4
+    assert bank_files.import_questions(bank, xlsx_bytes(ROWS), "questions.xlsx").created == 4
 
 
 def test_duplicates_in_the_file_and_in_the_bank_are_skipped(bank):
     same_again = [ROWS[0][0], "  党的最高领导机关是？ ", "中央政治局", "全国代表大会和中央委员会", "", "", "B", "", "", ""]
-    result = qb.import_questions(bank, csv_bytes(ROWS + [same_again]), "q.csv")
+    result = bank_files.import_questions(bank, csv_bytes(ROWS + [same_again]), "q.csv")
     assert result.created == 4 and [d.row for d in result.duplicates] == [6]
-    again = qb.import_questions(bank, csv_bytes(ROWS), "q.csv")
+    again = bank_files.import_questions(bank, csv_bytes(ROWS), "q.csv")
     assert again.ok and again.created == 0 and len(again.duplicates) == 4
     assert Question.objects.filter(bank=bank).count() == 4
 
 
 def test_dry_run_checks_without_importing(bank):
-    result = qb.import_questions(bank, csv_bytes(ROWS), "q.csv", dry_run=True)
+    result = bank_files.import_questions(bank, csv_bytes(ROWS), "q.csv", dry_run=True)
     assert result.ok and result.checked == 4 and result.created == 0
     assert not Question.objects.filter(bank=bank).exists()
 
 
 @translation.override("en")
 def test_file_level_problems_are_reported(bank):
-    with pytest.raises(qb.BankError, match="xlsx"):
-        qb.import_questions(bank, b"x", "questions.pdf")
-    with pytest.raises(qb.BankError, match="Missing columns"):
-        qb.import_questions(bank, csv_bytes(ROWS, header=["kind", "stem"]), "q.csv")
-    with pytest.raises(qb.BankError, match="XLSX"):
-        qb.import_questions(bank, b"PK\x03\x04 broken", "q.xlsx")
-    with pytest.raises(qb.BankError, match="empty"):
-        qb.import_questions(bank, b"\n\n", "q.csv")
+    with pytest.raises(banks.BankError, match="xlsx"):
+        bank_files.import_questions(bank, b"x", "questions.pdf")
+    with pytest.raises(banks.BankError, match="Missing columns"):
+        bank_files.import_questions(bank, csv_bytes(ROWS, header=["kind", "stem"]), "q.csv")
+    with pytest.raises(banks.BankError, match="XLSX"):
+        bank_files.import_questions(bank, b"PK\x03\x04 broken", "q.xlsx")
+    with pytest.raises(banks.BankError, match="empty"):
+        bank_files.import_questions(bank, b"\n\n", "q.csv")
 
 
 def test_template_and_export_import_back(bank):
-    template = qb.template_workbook()
-    result = qb.import_questions(bank, template, "template.xlsx")
+    template = bank_files.template_workbook()
+    result = bank_files.import_questions(bank, template, "template.xlsx")
     assert result.ok and result.created == 4, result.errors
     other = QuestionBank.objects.create(code="b2", name="副本")
-    exported = qb.export_bank(bank)
-    copy = qb.import_questions(other, exported, "export.xlsx")
+    exported = bank_files.export_bank(bank)
+    copy = bank_files.import_questions(other, exported, "export.xlsx")
     assert copy.ok and copy.created == 4
     key = lambda q: (q.qtype, q.stem, q.options, q.answer, q.explanation, q.category, q.difficulty)  # noqa: E731
     assert sorted(map(key, bank.questions.all())) == sorted(map(key, other.questions.all()))
@@ -126,12 +126,12 @@ def test_template_and_export_import_back(bank):
 
 def test_chinese_template_headers_and_values_import(bank):
     with translation.override("zh-cn"):
-        template = qb.template_workbook()
+        template = bank_files.template_workbook()
     sheet = load_workbook(io.BytesIO(template)).active
     assert [c.value for c in sheet[1]][:3] == ["题型", "题干", "选项A"]
     assert sheet["A2"].value == "单选题"
     with translation.override("en"):  # a Chinese file is read whatever the uploader's language
-        result = qb.import_questions(bank, template, "模板.xlsx")
+        result = bank_files.import_questions(bank, template, "模板.xlsx")
     assert result.ok and result.created == 4, result.errors
 
 
@@ -142,7 +142,7 @@ def test_a_centres_own_chinese_csv_in_gb18030(bank):
             ["判断题", "题三", "", "", "", "错", "", "", "中等"],
             ["判断题", "题四", "", "", "", "√", "", "", ""],
             ["填空题", "题五", "", "", "", "人民", "", "", ""]]
-    result = qb.import_questions(bank, csv_bytes(rows, "gb18030", header=header), "题库.csv")
+    result = bank_files.import_questions(bank, csv_bytes(rows, "gb18030", header=header), "题库.csv")
     assert result.ok and result.created == 5, result.errors
     assert dict(bank.questions.values_list("stem", "answer")) == {
         "题一": ["B"], "题二": ["A", "C"], "题三": ["F"], "题四": ["T"], "题五": ["人民"]}
@@ -151,17 +151,17 @@ def test_a_centres_own_chinese_csv_in_gb18030(bank):
 def test_export_keeps_formula_like_text_as_text(bank):
     Question.objects.create(bank=bank, qtype="fill_blank", stem="=HYPERLINK(\"http://x\",\"y\")", answer=["=1+1"],
                             fingerprint="f1")
-    sheet = load_workbook(io.BytesIO(qb.export_bank(bank))).active
+    sheet = load_workbook(io.BytesIO(bank_files.export_bank(bank))).active
     cells = [c for c in sheet[2] if c.value]
     assert all(c.data_type == "s" for c in cells)
 
 
 def test_demo_fixture_bank_loads_and_is_idempotent(db):
-    first = qb.load_bank_fixtures(FIXTURES)
+    first = bank_files.load_bank_fixtures(FIXTURES)
     bank, result = first[0]
     assert result.ok and result.created >= 30
     assert set(bank.questions.values_list("qtype", flat=True)) == {"single", "multiple", "true_false", "fill_blank"}
-    _bank, again = qb.load_bank_fixtures(FIXTURES)[0]
+    _bank, again = bank_files.load_bank_fixtures(FIXTURES)[0]
     assert again.created == 0 and len(again.duplicates) == result.created
 
 
@@ -169,15 +169,15 @@ def test_bank_creation_rules(make_user):
     admin, teacher, learner = make_user("adm", staff=True), make_user("teach"), make_user("learn")
     from party_training.edx_plugin.core.models import CourseRole
     CourseRole.objects.create(user=teacher, course_id="course-v1:A+B+C")
-    assert qb.create_bank(admin, "site-bank", "全站题库").course_id == ""
-    with pytest.raises(qb.BankError):
-        qb.create_bank(teacher, "t-bank", "题库")  # course staff cannot create site-wide banks
-    bank = qb.create_bank(teacher, "t-bank", "课程题库", "course-v1:A+B+C")
-    with pytest.raises(qb.BankError):
-        qb.create_bank(learner, "l-bank", "题库", "course-v1:A+B+C")
-    with pytest.raises(qb.BankError):
-        qb.create_bank(admin, "Bad Code!", "x")
-    with pytest.raises(qb.BankError):
-        qb.create_bank(admin, "t-bank", "again")
-    assert qb.can_manage_bank(teacher, bank) and not qb.can_manage_bank(learner, bank)
-    assert list(qb.manageable_banks(teacher)) == [bank]
+    assert banks.create_bank(admin, "site-bank", "全站题库").course_id == ""
+    with pytest.raises(banks.BankError):
+        banks.create_bank(teacher, "t-bank", "题库")  # course staff cannot create site-wide banks
+    bank = banks.create_bank(teacher, "t-bank", "课程题库", "course-v1:A+B+C")
+    with pytest.raises(banks.BankError):
+        banks.create_bank(learner, "l-bank", "题库", "course-v1:A+B+C")
+    with pytest.raises(banks.BankError):
+        banks.create_bank(admin, "Bad Code!", "x")
+    with pytest.raises(banks.BankError):
+        banks.create_bank(admin, "t-bank", "again")
+    assert banks.can_manage_bank(teacher, bank) and not banks.can_manage_bank(learner, bank)
+    assert list(banks.manageable_banks(teacher)) == [bank]

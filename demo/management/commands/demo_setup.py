@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from demo.olx import load_course
 from party_training.edx_plugin.core.models import MemberCategory, MemberProfile, Organization, OrganizationAdmin
 from party_training.edx_plugin.core.ledger import credit_hours
-from party_training.edx_plugin.knowledge_contest.banks import load_bank_fixtures
+from party_training.edx_plugin.knowledge_contest.bank_files import load_bank_fixtures
 from party_training.edx_plugin.roster.imports import import_roster
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures"

@@ -1,7 +1,7 @@
 """Close knowledge contest attempts whose deadline has passed (cron, or where Celery beat is not used)."""
 from django.core.management.base import BaseCommand
 
-from ...knowledge_contest.rules import close_overdue_attempts
+from ...knowledge_contest.attempts import close_overdue_attempts
 
 
 class Command(BaseCommand):

@@ -1,0 +1,48 @@
+"""What knowledge contests (knowledge_contest) contribute to what gathers from every area: the
+ledger's "contest" lines link to the contest's unit, the learning file lists the member's counted
+contest results of the year, and course staff find the question banks among their tools. The live
+view belongs to one contest (reached from the block), so it is not a course-level tool."""
+from __future__ import annotations
+
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..core.lms import ledger_line_unit
+from ..core.models import HourSource
+from ..core.registry import JobKind, LearningFileSection, LedgerSource, StaffTool
+from .banks import count_course_banks
+from .exports import export_files, run_results_export
+from .models import ContestExport, ContestResult, ContestScoreCount
+
+def contest_results(user, year: int) -> tuple[list, list[list]]:
+    """The member's counted contest results finished in ``year``, with their rank (one query: the
+    rank is the per-score counts above the score plus the faster results with the same score)."""
+    ahead = (ContestScoreCount.objects.filter(usage_id=OuterRef("usage_id"), total__gt=OuterRef("total"))
+             .values("usage_id").annotate(n=Sum("count")).values("n"))
+    faster = (ContestResult.objects.filter(usage_id=OuterRef("usage_id"), total=OuterRef("total"),
+                                           duration_ms__lt=OuterRef("duration_ms"))
+              .values("usage_id").annotate(n=Count("id")).values("n"))
+    zero = Value(0, output_field=IntegerField())
+    results = (ContestResult.objects.filter(user=user, attempt__finished__year=year)
+               .annotate(ahead=Coalesce(Subquery(ahead, output_field=IntegerField()), zero),
+                         faster=Coalesce(Subquery(faster, output_field=IntegerField()), zero))
+               .values("usage_id", "course_id", "total", "max_score", "ahead", "faster", "attempt__finished")
+               .order_by("attempt__finished"))
+    columns = [_("Finished"), _("Knowledge contest"), _("Course"), _("Score"), _("Rank")]
+    rows = [[timezone.localtime(r["attempt__finished"]).strftime("%Y-%m-%d %H:%M"), r["usage_id"], r["course_id"],
+             f"{r['total']:g} / {r['max_score']:g}", r["ahead"] + r["faster"] + 1] for r in results]
+    return columns, rows
+
+
+def register(registry) -> None:
+    registry.add_ledger_source(LedgerSource(kind=HourSource.CONTEST, label=HourSource.CONTEST.label,
+                                            link=ledger_line_unit))
+    registry.add_learning_file_section(LearningFileSection(
+        key="knowledge_contest", title=_("Knowledge contests this year"), rows=contest_results, order=20))
+    registry.add_staff_tool(StaffTool(
+        key="knowledge_contest_banks", label=_("Question banks"),
+        url=lambda course_id: reverse("party_training:contest_banks"), count=count_course_banks, order=20))
+    registry.add_job_kind(JobKind(model=ContestExport, run=run_results_export, files=export_files))
