@@ -1,4 +1,4 @@
-"""Admin of writing assignments: pieces and their workflow (read-mostly), judges, jobs."""
+"""Admin of writing assignments (writing_assignment): pieces and their workflow (read-mostly), judges, jobs."""
 from django.contrib import admin
 
 from .models import NearCopyPair, RubricAssessment, WritingAssignment, WritingJob, WritingJudge, WritingSubmission

@@ -1,4 +1,5 @@
-"""Near-copy detection for writing: character shingles, bottom-k MinHash sketches, an inverted index.
+"""Near-copy detection for writing assignments (writing_assignment): character shingles,
+bottom-k MinHash sketches, an inverted index.
 
 Chinese has no spaces between words, so pieces are compared as sets of overlapping
 character 4-grams ("shingles") of the text with whitespace and punctuation removed (a copy
@@ -134,3 +135,20 @@ def find_near_copies(pieces: Iterable[tuple[object, str]], threshold: float = 0.
             found.append(NearCopy(keys[i], keys[j], round(similarity, 4)))
     found.sort(key=lambda pair: -pair.similarity)
     return found
+
+
+def shared_runs(text: str, other: str, width: int = 8) -> list[tuple[str, bool]]:
+    """``text`` cut into runs that do / do not share a ``width``-character passage with ``other``
+    (the side-by-side view of a near-copy pair marks the shared ones)."""
+    grams = {other[i:i + width] for i in range(max(0, len(other) - width + 1))}
+    covered = [False] * len(text)
+    for i in range(max(0, len(text) - width + 1)):
+        if text[i:i + width] in grams:
+            covered[i:i + width] = [True] * width
+    runs: list[tuple[str, bool]] = []
+    for char, mark in zip(text, covered):
+        if runs and runs[-1][1] == mark:
+            runs[-1] = (runs[-1][0] + char, mark)
+        else:
+            runs.append((char, mark))
+    return runs

@@ -1,4 +1,5 @@
-"""Pages of writing assignments: the grading queue, a piece, near-copies, exports, jobs, the judges' panel."""
+"""Pages of writing assignments (writing_assignment): the grading queue, a piece, near-copies,
+exports, jobs, the judges' panel."""
 from django.urls import path
 
 from . import views

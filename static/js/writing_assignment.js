@@ -1,12 +1,14 @@
-/* Writing assignment: autosaved drafts with a revision number (a save based on an older
-   revision is refused, so a second tab or device cannot silently overwrite), a copy in
-   localStorage (nothing is lost on reload or a dropped connection), a character counter,
-   and submission. Strings come translated from the server in args.strings. */
+/* writing_assignment: the writing assignment block. Autosaved drafts with a revision number (a
+   save based on an older revision is refused, so a second tab or device cannot silently
+   overwrite), a copy in localStorage (nothing is lost on reload or a dropped connection), a
+   character counter (core's one counting rule) and submission. Strings go through gettext with
+   the block's catalog (args.i18n). The server renders no editor when the access rule makes the
+   piece read-only (args.editable false). */
 function WritingAssignmentBlock(runtime, element, args) {
   "use strict";
   var form = element.querySelector(".party-writing__editor");
   if (!form || !args.editable) { return; }
-  var S = args.strings;
+  var gettext = PartyTraining.translator(args.i18n);
   var titleInput = form.querySelector("input[name=title]");
   var textArea = form.querySelector("textarea[name=text]");
   var counter = form.querySelector(".party-writing__count");
@@ -24,13 +26,10 @@ function WritingAssignmentBlock(runtime, element, args) {
   var DEBOUNCE_MS = 1500, RETRY_MS = 10000;
   var tabId = Math.random().toString(36).slice(2);
 
-  function fmt(text, values) {
-    return text.replace(/%\((\w+)\)s/g, function (_, key) { return values[key] === undefined ? "" : values[key]; });
-  }
   function chars(text) {
-    /* As the server counts: line breaks normalized, outer blank space ignored; Array.from
-       counts characters outside the BMP once. */
-    return Array.from(text.replace(/\r\n?/g, "\n").trim()).length;
+    /* As the server counts (core.text.count_chars): every character once, spaces and line
+       breaks not at all; Array.from counts characters outside the BMP once. */
+    return Array.from(text.replace(/\s+/g, "")).length;
   }
   function store() {
     try {
@@ -45,25 +44,25 @@ function WritingAssignmentBlock(runtime, element, args) {
   }
   function updateCounter() {
     var count = chars(textArea.value);
-    var parts = [fmt(S.chars, {count: count})];
-    if (args.minChars) { parts.push(fmt(S.min, {min: args.minChars})); }
-    if (args.maxChars) { parts.push(fmt(S.max, {max: args.maxChars})); }
+    var parts = [gettext("%(count)s characters", {count: count})];
+    if (args.minChars) { parts.push(gettext("at least %(min)s", {min: args.minChars})); }
+    if (args.maxChars) { parts.push(gettext("at most %(max)s", {max: args.maxChars})); }
     var note = "";
     counter.classList.remove("is-short", "is-long");
-    if (args.maxChars && count > args.maxChars) { counter.classList.add("is-long"); note = " · " + S.too_long; }
-    else if (args.minChars && count < args.minChars) { counter.classList.add("is-short"); note = " · " + S.too_short; }
+    if (args.maxChars && count > args.maxChars) { counter.classList.add("is-long"); note = " · " + gettext("Too long: please shorten it."); }
+    else if (args.minChars && count < args.minChars) { counter.classList.add("is-short"); note = " · " + gettext("Too short to submit yet."); }
     counter.textContent = parts.join(" / ") + note;
   }
   function showConflict(body) {
     conflict = body;
-    conflictBox.querySelector(".party-writing__banner-text").textContent = fmt(S.conflict, {time: body.time || ""});
+    conflictBox.querySelector(".party-writing__banner-text").textContent = gettext("This draft was changed in another tab or on another device (saved at %(time)s).", {time: body.time || ""});
     conflictBox.hidden = false;
   }
   function save(force) {
     if (saving || conflict && !force) { return Promise.resolve(); }
     window.clearTimeout(timer);
     saving = true;
-    saveState.textContent = S.saving;
+    saveState.textContent = gettext("Saving…");
     var sentTitle = titleInput.value, sentText = textArea.value;
     return PartyTraining.post(runtime, element, "save_draft", {
       title: sentTitle, text: sentText, revision: revision, force: !!force
@@ -75,13 +74,13 @@ function WritingAssignmentBlock(runtime, element, args) {
       conflictBox.hidden = true;
       dirty = titleInput.value !== sentTitle || textArea.value !== sentText;
       store();
-      saveState.textContent = fmt(S.saved, {time: body.time});
+      saveState.textContent = gettext("Draft saved at %(time)s", {time: body.time});
       if (dirty) { schedule(); }
     }).catch(function (error) {
       saving = false;
       if (error.status) { PartyTraining.showMessage(message, error.message, "error"); saveState.textContent = ""; return; }
       /* No answer at all: offline. The text is in localStorage; try again later. */
-      saveState.textContent = S.offline;
+      saveState.textContent = gettext("Not saved: no connection. Your text is kept on this device and will be saved when the connection returns.");
       window.clearTimeout(retryTimer);
       retryTimer = window.setTimeout(function () { if (dirty) { save(false); } }, RETRY_MS);
     });
@@ -117,11 +116,11 @@ function WritingAssignmentBlock(runtime, element, args) {
     if (event.key !== args.storageKey || !event.newValue) { return; }
     var other = null;
     try { other = JSON.parse(event.newValue); } catch (e) { return; }
-    if (other && other.tab !== tabId) { tabsBox.textContent = S.other_tab; tabsBox.hidden = false; }
+    if (other && other.tab !== tabId) { tabsBox.textContent = gettext("This draft is also open in another tab. Edit it in one place only."); tabsBox.hidden = false; }
   });
 
-  conflictBox.querySelector("[data-action=load-newer]").textContent = S.load_newer;
-  conflictBox.querySelector("[data-action=keep-mine]").textContent = S.keep_mine;
+  conflictBox.querySelector("[data-action=load-newer]").textContent = gettext("Load the newer version");
+  conflictBox.querySelector("[data-action=keep-mine]").textContent = gettext("Keep this version");
   conflictBox.querySelector("[data-action=load-newer]").addEventListener("click", function () {
     titleInput.value = conflict.title || "";
     textArea.value = conflict.text || "";
@@ -142,9 +141,10 @@ function WritingAssignmentBlock(runtime, element, args) {
   var local = readStored();
   if (local && !local.synced && (local.text !== serverText || local.title !== serverTitle)) {
     restoreBox.querySelector(".party-writing__banner-text").textContent =
-      fmt(S.restore, {time: new Date(local.savedAt).toLocaleString()});
-    restoreBox.querySelector("[data-action=restore]").textContent = S.restore_yes;
-    restoreBox.querySelector("[data-action=discard]").textContent = S.restore_no;
+      gettext("This device has a copy of your text from %(time)s that differs from the saved draft.",
+              {time: new Date(local.savedAt).toLocaleString()});
+    restoreBox.querySelector("[data-action=restore]").textContent = gettext("Restore it");
+    restoreBox.querySelector("[data-action=discard]").textContent = gettext("Discard it");
     restoreBox.hidden = false;
     restoreBox.querySelector("[data-action=restore]").addEventListener("click", function () {
       titleInput.value = local.title || "";
@@ -162,18 +162,18 @@ function WritingAssignmentBlock(runtime, element, args) {
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    if (!window.confirm(S.confirm_submit)) { return; }
+    if (!window.confirm(gettext("Submit your piece for grading? You can change it afterwards only if it is returned for revision."))) { return; }
     var choice = form.querySelector("input[name=showcase_choice]:checked");
     submitting = true;
     submitButton.disabled = true;
     window.clearTimeout(timer);
-    PartyTraining.showMessage(message, S.submitting, "");
+    PartyTraining.showMessage(message, gettext("Submitting…"), "");
     PartyTraining.post(runtime, element, "submit", {
       title: titleInput.value, text: textArea.value, showcase_choice: choice ? choice.value : "named"
     }).then(function (body) {
       dirty = false;
       try { window.localStorage.removeItem(args.storageKey); } catch (e) { /* ignore */ }
-      PartyTraining.showMessage(message, body.message || S.submitted, "success");
+      PartyTraining.showMessage(message, body.message || gettext("Submitted."), "success");
       window.setTimeout(function () { window.location.reload(); }, 400);
     }).catch(function (error) {
       submitting = false;

@@ -1,9 +1,9 @@
-/* Grading queue pages: live rubric total, and progress of background jobs (archive, scan). */
+/* writing_assignment: the grading pages' script: live rubric total, and progress of background
+   jobs (archive, near-copy scan). Strings arrive translated in the page (#party-grading-i18n). */
 (function () {
   "use strict";
-  function fmt(text, values) {
-    return text.replace(/%\((\w+)\)s/g, function (_, key) { return values[key] === undefined ? "" : values[key]; });
-  }
+  var catalogNode = document.getElementById("party-grading-i18n");
+  var gettext = PartyTraining.translator(catalogNode ? JSON.parse(catalogNode.textContent) : {});
   var total = document.querySelector(".party-grade__total");
   if (total) {
     var form = total.closest("form");
@@ -12,16 +12,14 @@
       form.querySelectorAll("input[type=radio]:checked").forEach(function (input) {
         points += Number(input.getAttribute("data-points")) || 0;
       });
-      total.textContent = fmt(total.getAttribute("data-template"), {points: points, max: total.getAttribute("data-max")});
+      total.textContent = gettext("Total: %(points)s of %(max)s", {points: points, max: total.getAttribute("data-max")});
     };
     form.addEventListener("change", update);
     update();
   }
-  var stringsNode = document.getElementById("party-grading-strings");
-  var strings = stringsNode ? JSON.parse(stringsNode.textContent) : {};
   document.querySelectorAll(".party-queue__job").forEach(function (line) {
     var status = line.getAttribute("data-status");
-    if (status !== "pending" && status !== "running") { return; }
+    if (status !== "queued" && status !== "running") { return; }
     var state = line.querySelector(".party-queue__job-state");
     var bar = line.querySelector(".party-progress__bar");
     var poll = function () {
@@ -30,17 +28,17 @@
           bar.style.width = job.percent + "%";
           bar.parentNode.setAttribute("aria-valuenow", job.percent);
           if (job.status === "done") {
-            state.textContent = strings.done;
+            state.textContent = gettext("Done.");
             if (job.download) {
               var link = document.createElement("a");
               link.href = job.download;
-              link.textContent = strings.download;
+              link.textContent = gettext("Download the archive");
               line.appendChild(link);
             }
           } else if (job.status === "failed") {
-            state.textContent = fmt(strings.failed, {error: job.error});
+            state.textContent = gettext("Failed: %(error)s", {error: job.error});
           } else {
-            state.textContent = fmt(strings.running, {done: job.done, total: job.total});
+            state.textContent = gettext("Working… %(done)s of %(total)s", {done: job.done, total: job.total});
             window.setTimeout(poll, 2000);
           }
         }).catch(function () { window.setTimeout(poll, 5000); });

@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from edx_plugin.services import near_copies  # noqa: E402  pylint: disable=wrong-import-position
+from party_training.edx_plugin.writing_assignment import near_copies  # noqa: E402  pylint: disable=wrong-import-position
 
 # The commonest CJK characters occupy the start of the block; a Zipf-like draw from them
 # gives text with realistic repetition of frequent characters.

@@ -1,4 +1,4 @@
-"""Fixtures of the writing assignment tests: blocks of each grading flow, a branch tree,
+"""Fixtures of the writing assignment tests (writing_assignment): blocks of each grading flow, a branch tree,
 learners and course staff known to the plugin's pages."""
 import pytest
 

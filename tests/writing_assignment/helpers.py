@@ -1,6 +1,6 @@
-"""Shared steps of the writing assignment tests."""
+"""Shared steps of the writing assignment tests (writing_assignment)."""
 from party_training.edx_plugin.writing_assignment.models import WritingSubmission
-from party_training.edx_plugin.writing_assignment import rules as svc
+from party_training.edx_plugin.writing_assignment import grading
 from tests.conftest import COURSE_ID, call_handler
 
 
@@ -11,6 +11,6 @@ def submit(usage_id, user, text, title="我的体会", choice="named"):
 
 
 def claim_and_grade(sub, grader, levels=("0", "1"), comment="很好", action="grade"):
-    svc.claim(sub.pk, grader)
+    grading.claim(sub.pk, grader)
     selections = {str(i): level for i, level in enumerate(levels)}
-    return svc.grade(sub.pk, COURSE_ID, grader, selections=selections, comment=comment, action=action)
+    return grading.grade(sub.pk, COURSE_ID, grader, selections=selections, comment=comment, action=action)

@@ -1,4 +1,4 @@
-"""In Chromium: a learner writes, reloads (the draft is there), submits; a grader scores with
+"""Writing assignments (writing_assignment) in Chromium: a learner writes, reloads (the draft is there), submits; a grader scores with
 the rubric and returns it; the learner revises; the grader proposes and the approver releases."""
 import pytest
 

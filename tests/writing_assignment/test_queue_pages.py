@@ -1,4 +1,5 @@
-"""The grading queue pages: roles, filters, XSS, bounded queries, XLSX, archive, near-copies,
+"""The grading queue pages of writing assignments (writing_assignment):
+roles, filters, XSS, bounded queries, XLSX, archive, near-copies,
 showcase privacy, OLX round-trip."""
 import io
 import zipfile
@@ -9,7 +10,7 @@ from openpyxl import load_workbook
 
 from party_training.edx_plugin.writing_assignment.models import NearCopyPair, WritingJob, WritingStatus
 from party_training.edx_plugin.writing_assignment import near_copies
-from party_training.edx_plugin.writing_assignment import rules as svc
+from party_training.edx_plugin.writing_assignment import grading
 from tests.conftest import COURSE_ID, call_handler, export_olx, load_block
 
 from .conftest import TEXT, render, writing_olx
@@ -100,7 +101,7 @@ def test_user_text_is_escaped_everywhere(client, single_block, people):
     alice = people["alice"]
     sub = submit(single_block, alice, TEXT + XSS, title=XSS)
     claim_and_grade(sub, people["grader"], comment=XSS)
-    svc.set_showcase(sub.pk, COURSE_ID, True)
+    grading.set_showcase(sub.pk, COURSE_ID, True)
     pages = [render(single_block, alice), render(single_block, people["bob"])]
     client.force_login(people["grader"])
     pages += [client.get(QUEUE).content.decode(), client.get(f"{QUEUE}piece/{sub.pk}/").content.decode()]
@@ -131,7 +132,7 @@ def test_learners_see_only_their_own_work_and_the_showcase(single_block, people)
     claim_and_grade(sub, people["grader"], comment="评语只给作者")
     assert "张三的独有内容" not in render(single_block, bob)
     assert "李四的草稿" not in render(single_block, alice)
-    svc.set_showcase(sub.pk, COURSE_ID, True)
+    grading.set_showcase(sub.pk, COURSE_ID, True)
     seen = render(single_block, bob)
     assert "张三的独有内容" in seen
     assert "张三" not in seen.replace("张三的独有内容", "")  # anonymous, as the author chose

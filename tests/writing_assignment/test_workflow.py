@@ -1,4 +1,5 @@
-"""Drafts, submission, the three grading flows, claims, hours, grades to edx-submissions."""
+"""Writing assignments (writing_assignment):
+drafts, submission, the three grading flows, claims, hours, grades to edx-submissions."""
 import datetime
 from decimal import Decimal
 
@@ -9,7 +10,10 @@ from submissions import api as submissions_api
 from demo.models import BlockEvent
 from party_training.edx_plugin.core.models import HourEntry
 from party_training.edx_plugin.writing_assignment.models import RubricAssessment, WritingAssignment, WritingStatus, WritingSubmission, WritingVersion
-from party_training.edx_plugin.writing_assignment import rules as svc
+from party_training.edx_plugin.core.text import count_chars
+from party_training.edx_plugin.writing_assignment import grading
+from party_training.edx_plugin.writing_assignment import judges as panel
+from party_training.edx_plugin.writing_assignment.errors import WritingError
 from tests.conftest import COURSE_ID, call_handler, load_block, run_together
 
 from .conftest import TEXT, render, writing_olx
@@ -19,9 +23,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_characters_are_counted_as_a_chinese_reader_counts_them():
-    assert svc.count_chars("中文\r\n测试") == 5
-    assert svc.count_chars("  党课，学习！\n") == 6  # punctuation counts, outer blanks do not
-    assert svc.count_chars("𠀀字") == 2  # outside the BMP: still one character
+    # core's one counting rule: spaces and line breaks do not count (it counted the line break before)
+    assert count_chars("中文\r\n测试") == 4
+    assert count_chars("  党课，学习！\n") == 6  # punctuation counts, blanks do not
+    assert count_chars("𠀀字") == 2  # outside the BMP: still one character
 
 
 def test_draft_autosave_detects_a_second_tab_and_keeps_both_texts(single_block, people):
@@ -51,7 +56,7 @@ def test_submission_checks_length_and_reaches_edx_submissions(single_block, peop
     status, body = call_handler(single_block, "submit", alice, {"text": "太短"})
     assert status == 400 and "10" in body["error"]
     sub = submit(single_block, alice, TEXT)
-    assert sub.status == WritingStatus.SUBMITTED and sub.char_count == svc.count_chars(TEXT)
+    assert sub.status == WritingStatus.SUBMITTED and sub.char_count == count_chars(TEXT)
     stored = submissions_api.get_submissions({"student_id": str(alice.pk), "course_id": COURSE_ID,
                                               "item_id": single_block, "item_type": "writing_assignment"})
     assert stored[0]["answer"]["text"] == TEXT
@@ -70,8 +75,8 @@ def test_due_date_closes_submissions(people):
 def test_single_grader_releases_and_credits_hours_once(single_block, people):
     alice, grader = people["alice"], people["grader"]
     sub = submit(single_block, alice, TEXT)
-    with pytest.raises(svc.WritingError):  # no claim, no grading
-        svc.grade(sub.pk, COURSE_ID, grader, selections={"0": 0, "1": 0}, comment="", action="grade")
+    with pytest.raises(WritingError):  # no claim, no grading
+        grading.grade(sub.pk, COURSE_ID, grader, selections={"0": 0, "1": 0}, comment="", action="grade")
     claim_and_grade(sub, grader, levels=("0", "1"))  # 40 + 30
     sub.refresh_from_db()
     assert sub.status == WritingStatus.GRADED and sub.score == Decimal("70") and sub.passed
@@ -98,7 +103,7 @@ def test_failing_work_earns_no_hours(single_block, people):
 def test_return_for_revision_then_resubmit(single_block, people):
     alice, grader = people["alice"], people["grader"]
     sub = submit(single_block, alice, TEXT)
-    with pytest.raises(svc.WritingError):  # returning needs a comment
+    with pytest.raises(WritingError):  # returning needs a comment
         claim_and_grade(sub, grader, levels=(), comment="", action="return")
     claim_and_grade(sub, grader, levels=("1",), comment="请联系本职工作展开", action="return")
     sub.refresh_from_db()
@@ -124,31 +129,31 @@ def test_two_stage_flow_needs_another_persons_approval(two_stage_block, people):
     html = render(two_stage_block, alice)
     assert "waiting for approval" in html or "等待审核" in html
     assert "优秀" not in html  # the proposal's comment is not released yet
-    with pytest.raises(svc.WritingError) as refused:
-        svc.approve(sub.pk, COURSE_ID, grader)
+    with pytest.raises(WritingError) as refused:
+        grading.approve(sub.pk, COURSE_ID, grader)
     assert refused.value.status == 403
-    svc.send_back(sub.pk, COURSE_ID, approver, "请再斟酌文字表达一项")
+    grading.send_back(sub.pk, COURSE_ID, approver, "请再斟酌文字表达一项")
     sub.refresh_from_db()
     assert sub.status == WritingStatus.SUBMITTED and sub.review_note
     claim_and_grade(sub, grader, levels=("0", "1"), comment="良好")
-    svc.approve(sub.pk, COURSE_ID, approver)
+    grading.approve(sub.pk, COURSE_ID, approver)
     sub.refresh_from_db()
     assert sub.status == WritingStatus.GRADED and sub.score == Decimal("70") and sub.released_by == approver
     assert "良好" in render(two_stage_block, alice)
-    with pytest.raises(svc.WritingError):
-        svc.approve(sub.pk, COURSE_ID, approver)  # released once
+    with pytest.raises(WritingError):
+        grading.approve(sub.pk, COURSE_ID, approver)  # released once
 
 
 def test_claims_expire_and_exclude_a_second_grader(single_block, people):
     sub = submit(single_block, people["alice"], TEXT)
-    svc.claim(sub.pk, people["grader"])
-    with pytest.raises(svc.WritingError) as taken:
-        svc.claim(sub.pk, people["grader2"])
+    grading.claim(sub.pk, people["grader"])
+    with pytest.raises(WritingError) as taken:
+        grading.claim(sub.pk, people["grader2"])
     assert taken.value.status == 409 and "grader" in taken.value.message
-    with pytest.raises(svc.WritingError):
-        svc.grade(sub.pk, COURSE_ID, people["grader2"], selections={"0": 0, "1": 0}, comment="", action="grade")
+    with pytest.raises(WritingError):
+        grading.grade(sub.pk, COURSE_ID, people["grader2"], selections={"0": 0, "1": 0}, comment="", action="grade")
     WritingSubmission.objects.filter(pk=sub.pk).update(claim_expires=timezone.now() - datetime.timedelta(minutes=1))
-    assert svc.claim(sub.pk, people["grader2"]).claimed_by == people["grader2"]
+    assert grading.claim(sub.pk, people["grader2"]).claimed_by == people["grader2"]
 
 
 @pytest.mark.mysql
@@ -167,9 +172,9 @@ def test_two_graders_racing_cannot_both_claim(make_user, make_org):
         def claim():
             for piece in pieces:
                 try:
-                    svc.claim(piece.pk, grader)
+                    grading.claim(piece.pk, grader)
                     winners[piece.pk].append(grader.pk)
-                except svc.WritingError:
+                except WritingError:
                     pass
         return claim
 
@@ -182,10 +187,10 @@ def test_two_graders_racing_cannot_both_claim(make_user, make_org):
 
 
 def test_contest_final_score_drops_highest_and_lowest_with_five_judges():
-    assert svc.final_score([Decimal(x) for x in (80, 90)]) == Decimal("85.00")
-    assert svc.final_score([Decimal(x) for x in (50, 80, 85, 90, 100)]) == Decimal("85.00")
-    assert svc.final_score([Decimal(x) for x in (60, 70, 70, 80, 90, 95)]) == Decimal("77.50")
-    assert svc.final_score([]) is None
+    assert panel.final_score([Decimal(x) for x in (80, 90)]) == Decimal("85.00")
+    assert panel.final_score([Decimal(x) for x in (50, 80, 85, 90, 100)]) == Decimal("85.00")
+    assert panel.final_score([Decimal(x) for x in (60, 70, 70, 80, 90, 95)]) == Decimal("77.50")
+    assert panel.final_score([]) is None
 
 
 def test_contest_judging_ranking_awards_and_publication(people, make_user, branch_tree):
@@ -201,7 +206,7 @@ def test_contest_judging_ranking_awards_and_publication(people, make_user, branc
         judge = make_user(f"judge{i}", course_staff=True)
         CourseRole.objects.create(user=judge, course_id=COURSE_ID)
         judges.append(judge)
-    svc.set_judges(assignment, judges)
+    panel.set_judges(assignment, judges)
     authors = [people["alice"], people["bob"]] + [make_user(f"c{i}", org=branch_tree["b1"]) for i in range(3)]
     status, body = call_handler(usage, "submit", authors[0], {"text": TEXT})
     assert status == 400  # a contest essay needs a title
@@ -209,28 +214,28 @@ def test_contest_judging_ranking_awards_and_publication(people, make_user, branc
     # levels per essay: (criterion 0, criterion 1) -> 40/20/5 + 60/30/10
     plan = {0: ("0", "0"), 1: ("0", "1"), 2: ("0", "1"), 3: ("1", "1"), 4: ("2", "2")}
     outsider = make_user("outsider", course_staff=True)
-    with pytest.raises(svc.WritingError) as refused:
-        svc.judge(subs[0].pk, COURSE_ID, outsider, selections={"0": 0, "1": 0}, comment="")
+    with pytest.raises(WritingError) as refused:
+        panel.judge(subs[0].pk, COURSE_ID, outsider, selections={"0": 0, "1": 0}, comment="")
     assert refused.value.status == 403
     for number, sub in enumerate(subs):
         for judge in judges[: 5 if number else 4]:
             levels = plan[number]
-            svc.judge(sub.pk, COURSE_ID, judge, selections={"0": levels[0], "1": levels[1]}, comment="评语")
+            panel.judge(sub.pk, COURSE_ID, judge, selections={"0": levels[0], "1": levels[1]}, comment="评语")
     # One judge is extreme on the first essay; with 5 judges the extremes are dropped.
-    svc.judge(subs[1].pk, COURSE_ID, judges[0], selections={"0": "2", "1": "2"}, comment="")
-    progress = {row["judge"].username: row["scored"] for row in svc.judge_progress(assignment)}
+    panel.judge(subs[1].pk, COURSE_ID, judges[0], selections={"0": "2", "1": "2"}, comment="")
+    progress = {row["judge"].username: row["scored"] for row in panel.judge_progress(assignment)}
     assert progress["judge1"] == 4 and progress["grader"] == 5
-    standings = {s.submission.pk: s for s in svc.contest_standings(assignment)}
+    standings = {s.submission.pk: s for s in panel.contest_standings(assignment)}
     assert standings[subs[0].pk].final == Decimal("100.00") and standings[subs[0].pk].rank == 1
     assert standings[subs[1].pk].final == Decimal("70.00")  # (15, 70, 70, 70, 70) trimmed
     assert standings[subs[1].pk].rank == standings[subs[2].pk].rank == 2  # a tie shares the rank
     assert standings[subs[1].pk].award == standings[subs[2].pk].award == "second"
     assert standings[subs[3].pk].rank == 4 and standings[subs[3].pk].award == ""  # third: 0, honourable: rank <= 3
-    assert svc.publish_contest(assignment, people["grader"]) == 5
+    assert panel.publish_contest(assignment, people["grader"]) == 5
     first = WritingSubmission.objects.get(pk=subs[0].pk)
     assert first.status == WritingStatus.GRADED and first.rank == 1 and first.award == "first"
     html = render(usage, people["alice"])
     assert "100" in html and "评语" in html
-    with pytest.raises(svc.WritingError):
-        svc.judge(subs[4].pk, COURSE_ID, judges[0], selections={"0": 0, "1": 0}, comment="")
+    with pytest.raises(WritingError):
+        panel.judge(subs[4].pk, COURSE_ID, judges[0], selections={"0": 0, "1": 0}, comment="")
     assert RubricAssessment.objects.filter(role="judge").count() == 4 + 4 * 5
