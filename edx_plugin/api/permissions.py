@@ -1,4 +1,4 @@
-"""Role checks of REST API v1. Which rows a role sees is decided in ``services.permissions``."""
+"""Role checks of REST API v1 (api). Which rows a role sees is decided in ``core.permissions``."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 

@@ -1,4 +1,4 @@
-"""Serializers of REST API v1 (read-only: the API reports; writes go through pages, blocks and the admin)."""
+"""Serializers of REST API v1 (api; read-only: the API reports; writes go through pages, blocks and the admin)."""
 from rest_framework import serializers
 
 from ..core.models import HourEntry, MemberProfile, Organization
@@ -43,7 +43,7 @@ class SourceHoursSerializer(serializers.Serializer):  # pylint: disable=abstract
 
 
 class HoursSummarySerializer(serializers.Serializer):  # pylint: disable=abstract-method
-    """``services.hours.HoursSummary``: the year's total against the member's yearly requirement."""
+    """``core.ledger.HoursSummary``: the year's total against the member's yearly requirement."""
 
     year = serializers.IntegerField()
     total = serializers.DecimalField(max_digits=9, decimal_places=2)

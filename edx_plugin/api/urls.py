@@ -1,4 +1,4 @@
-"""REST API v1 of the plugin, mounted at ``party-training/api/v1/`` (namespace ``party_training``)."""
+"""REST API v1 (api) of the plugin, mounted at ``party-training/api/v1/`` (namespace ``party_training``)."""
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 

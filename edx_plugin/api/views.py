@@ -1,7 +1,8 @@
-"""REST API v1: organisations, members, hours. Read-only.
+"""REST API v1 (api): organisations, members, hours. Read-only.
 
 Role checks: every endpoint needs a signed-in user (session, or a JWT where ``JWT_AUTH`` holds the
-LMS's public signing keys, as on the platform). Rows come from ``services.permissions``: learners see themselves,
+LMS's public signing keys, as on the platform). Rows come from core's rules (``core.members`` over
+``core.permissions``, ``core.ledger`` for hours), never from a query of the view: learners see themselves,
 organisation admins their subtrees, site admins everything. An organisation or member outside the
 caller's scope answers 404, exactly like one that does not exist, so the API never tells a learner
 who else is a member (this is also what a learner asking for another member's hours gets).
@@ -11,7 +12,6 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
-from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,11 +24,14 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..core.models import MemberCategoryCode, Organization
-from ..core.ledger import ComplianceRow, compliance_summary, ledger_lines, summary_for_user
-from ..core.permissions import visible_members, visible_organizations
+from ..core.ledger import ledger_lines
+
+from ..core.compliance import ComplianceRow, compliance_summary, summary_for_user
+from ..core.members import (is_member_category, member_list, member_rows, organization_list, organization_rows,
+                            subtree_rows)
 from .permissions import IsOrganizationViewer
-from .serializers import ComplianceRowSerializer, HourEntrySerializer, HoursSummarySerializer, MemberSerializer, OrganizationSerializer
+from .serializers import (ComplianceRowSerializer, HourEntrySerializer, HoursSummarySerializer, MemberSerializer,
+                          OrganizationSerializer)
 
 try:
     from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthentication
@@ -85,14 +88,6 @@ def id_param(request, name: str) -> int | None:
     return int(raw)
 
 
-def within_subtree(queryset: QuerySet, organizations: QuerySet[Organization], root_id: int, field: str) -> QuerySet:
-    """Restrict ``queryset`` to the subtree of ``root_id``; nothing when that root is not in ``organizations``."""
-    root_path = organizations.filter(pk=root_id).values_list("path", flat=True).first()
-    if root_path is None:
-        return queryset.none()
-    return queryset.filter(**{f"{field}__startswith": root_path})
-
-
 class OrganizationViewSet(APIMixin, viewsets.ReadOnlyModelViewSet):
     """``organizations/`` (``?parent=<id>`` children, ``?root=<id>`` a subtree, root included),
     ``organizations/<id>/`` and ``organizations/<id>/compliance/?year=``.
@@ -104,16 +99,10 @@ class OrganizationViewSet(APIMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = OrganizationSerializer
 
     def get_queryset(self):
-        queryset = visible_organizations(self.request.user).order_by("path")
         if self.action != "list":
-            return queryset
-        parent_id = id_param(self.request, "parent")
-        if parent_id is not None:
-            queryset = queryset.filter(parent_id=parent_id)
-        root_id = id_param(self.request, "root")
-        if root_id is not None:
-            queryset = within_subtree(queryset, visible_organizations(self.request.user), root_id, "path")
-        return queryset
+            return organization_rows(self.request.user)
+        return organization_list(self.request.user, parent_id=id_param(self.request, "parent"),
+                                 root_id=id_param(self.request, "root"))
 
     def get_object(self):
         try:
@@ -128,7 +117,7 @@ class OrganizationViewSet(APIMixin, viewsets.ReadOnlyModelViewSet):
         root = self.get_object()
         year = requested_year(request)
         rows = compliance_summary(year, root)
-        page = self.paginate_queryset(Organization.objects.filter(path__startswith=root.path).order_by("path"))
+        page = self.paginate_queryset(subtree_rows(root))
         for org in [root, *page]:
             # An organisation added since the summary was computed has no members yet.
             org.row = rows.get(org.pk) or ComplianceRow(org.pk)
@@ -152,20 +141,13 @@ class MemberViewSet(APIMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[^/]+"
 
     def get_queryset(self):
-        user = self.request.user
-        queryset = visible_members(user).select_related("user", "organization").prefetch_related("categories")
-        queryset = queryset.order_by("pk")
         if self.action != "list":
-            return queryset
-        org_id = id_param(self.request, "organization")
-        if org_id is not None:
-            queryset = within_subtree(queryset, visible_organizations(user), org_id, "organization__path")
+            return member_rows(self.request.user)
+        organization_id = id_param(self.request, "organization")
         category = self.request.query_params.get("category", "")
-        if category:
-            if category not in MemberCategoryCode.values:
-                raise ValidationError({"category": [_("Unknown member category.")]})
-            queryset = queryset.filter(categories__code=category)
-        return queryset
+        if category and not is_member_category(category):
+            raise ValidationError({"category": [_("Unknown member category.")]})
+        return member_list(self.request.user, organization_id=organization_id, category=category)
 
     def get_object(self):
         try:

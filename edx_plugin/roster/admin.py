@@ -1,6 +1,6 @@
-"""The admin's "Import roster" page: upload with dry run, the row errors, the template downloads.
+"""The admin's "Import roster" page (roster): upload with dry run, the row errors, the template downloads.
 
-Files with more rows than ``ROSTER_SYNC_ROWS`` are imported by a background job (``tasks_roster``):
+Files with more rows than ``ROSTER_SYNC_ROWS`` are imported by a background job (``roster.jobs``, on core's job path):
 the page redirects to the job's page, which polls the job's status and then shows the same result.
 
 Mixed into the organisation admin, so the pages live under its URLs and its changelist links to
@@ -9,15 +9,14 @@ Django template engine, because they extend the admin's own templates.
 """
 from __future__ import annotations
 
-from functools import lru_cache, partial
+from functools import lru_cache
 
 from django import forms
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template import engines
 from django.template.backends.django import DjangoTemplates
 from django.template.response import TemplateResponse
@@ -27,35 +26,19 @@ from django.utils.translation import gettext_lazy as _
 from party_training.resources import read_static
 
 from ..core import conf
-from .models import RosterImportJob
 from ..core.admin import OrganizationModelAdmin
 from ..core.models import Organization
-from ..core.pages import XLSX_CONTENT_TYPE
-from ..core.permissions import is_site_admin
-from .imports import import_roster_files, rows_exceed
-from .tables import MEMBERS, ORGANIZATIONS, SHEET_NAMES, template_csv, template_xlsx
-from .tasks import ERRORS_KEPT, queue_import, written_key
+from ..core.pages import xlsx_response
+from .columns import MEMBERS, ORGANIZATIONS, SHEET_NAMES
+from .imports import can_import_roster, import_roster_files, rows_exceed
+from .jobs import job_done, job_finished, job_for, job_running
+from .models import RosterImportJob
+from .jobs import ERRORS_KEPT, queue_import, written_key
+from .templates import template_file
 
 # A file full of errors can have a hundred thousand of them; the page shows the first ones
 # (a background job keeps only those).
 ERRORS_SHOWN = ERRORS_KEPT
-# name in the URL -> (file name, content type, builder)
-TEMPLATE_FILES = {
-    "xlsx": ("party_roster_template.xlsx", XLSX_CONTENT_TYPE, template_xlsx),
-    "organizations.csv": ("party_roster_organizations.csv", "text/csv; charset=utf-8",
-                          partial(template_csv, ORGANIZATIONS)),
-    "members.csv": ("party_roster_members.csv", "text/csv; charset=utf-8", partial(template_csv, MEMBERS)),
-}
-
-
-def can_import_roster(user) -> bool:
-    """Site admins who may also create and change organisations, members and users in the admin."""
-    user_opts = get_user_model()._meta
-    return is_site_admin(user) and user.has_perms([
-        "party_training.add_organization", "party_training.change_organization",
-        "party_training.add_memberprofile", "party_training.change_memberprofile",
-        f"{user_opts.app_label}.add_{user_opts.model_name}", f"{user_opts.app_label}.change_{user_opts.model_name}",
-    ])
 
 
 @lru_cache(maxsize=None)
@@ -98,11 +81,11 @@ class RosterImportForm(forms.Form):
 def _job_status(job: RosterImportJob) -> dict:
     """What the job page shows of a job's progress, and what its poll reads."""
     written = job.rows_written
-    if job.status == RosterImportJob.Status.RUNNING:
+    if job_running(job):
         # Rows are written inside the import's transaction: their count is in the cache until it ends.
         written = cache.get(written_key(job.pk), written)
     return {
-        "status": job.status, "finished": job.status in (RosterImportJob.Status.DONE, RosterImportJob.Status.FAILED),
+        "status": job.status, "finished": job_finished(job),
         "label": str(job.get_status_display()),
         "progress": str(_("Rows read: %(read)d; rows written: %(written)d.") % {
             "read": job.rows_read, "written": written}),
@@ -156,7 +139,7 @@ class RosterImportMixin:
     def roster_job_view(self, request, pk: int):
         """A background import: its progress while it runs (the page polls the status view), then its result."""
         job = self._roster_job(request, pk)
-        outcome = {"ok": job.ok, "summary": job.summary} if job.status == RosterImportJob.Status.DONE else None
+        outcome = {"ok": job.ok, "summary": job.summary} if job_done(job) else None
         return self._roster_page(request, {
             "title": _("Import roster: background job"), "job": job,
             "status": _job_status(job), "outcome": outcome, "errors": job.errors,
@@ -170,10 +153,10 @@ class RosterImportMixin:
         """The job, to whoever may import and started it (any job to a superuser); others get a 404."""
         if not can_import_roster(request.user):
             raise PermissionDenied
-        jobs = RosterImportJob.objects.all()
-        if not request.user.is_superuser:
-            jobs = jobs.filter(requested_by=request.user)
-        return get_object_or_404(jobs, pk=pk)
+        job = job_for(request.user, pk)
+        if job is None:
+            raise Http404
+        return job
 
     def _roster_page(self, request, context: dict) -> TemplateResponse:
         request.current_app = self.admin_site.name
@@ -183,10 +166,13 @@ class RosterImportMixin:
     def roster_template_view(self, request, name: str):
         if not can_import_roster(request.user):
             raise PermissionDenied
-        if name not in TEMPLATE_FILES:
+        template = template_file(name)
+        if template is None:
             raise Http404
-        filename, content_type, build = TEMPLATE_FILES[name]
-        response = HttpResponse(build(), content_type=content_type)
+        filename, content = template
+        if filename.endswith(".xlsx"):
+            return xlsx_response(content, filename)
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 

@@ -1,13 +1,12 @@
-"""Roster files: reading CSV and XLSX into tables of rows, and writing the downloadable templates.
+"""Roster files (roster) read into tables: CSV and XLSX, recognised from their content.
 
-The column headers, the kind and category labels and the template's example rows are the
-vocabulary of the files Chinese training centres fill in: they are data, not interface text,
-so they stay Chinese whatever the language of the page (English aliases are accepted too).
+A title row or two above the header is skipped; the header (Chinese or the English aliases)
+decides what a table holds. CSV text is decoded by ``core.files.decode_text``, the one decoder
+of uploaded CSV. Every data row read counts against the import's row budget.
 """
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -17,20 +16,14 @@ from typing import BinaryIO
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from ..core.models import MemberCategoryCode, OrganizationKind
 from ..core.files import decode_text
+from .columns import COLUMNS, MEMBERS, ORGANIZATIONS, SHEET_NAMES
 
-ORGANIZATIONS, MEMBERS = "organizations", "members"
 # A title row or two ("XX党委党员名册") above the header is common: look this far for it.
 HEADER_SCAN_ROWS = 10
-# Several categories in one cell.
-CATEGORY_SEPARATORS = "；;、，,"
-# How a join date may be written (besides a date cell).
-DATE_EXAMPLES = "2015-07-01, 2015/7/1, 2015年7月1日"
 
 
 @dataclass(frozen=True)
@@ -61,68 +54,6 @@ class TooManyRows(Exception):
     def __init__(self, error: RowError):
         super().__init__(str(error))
         self.error = error
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str  # the Chinese header of the template
-    aliases: tuple[str, ...]  # English headers accepted too (compared case-insensitively)
-    required: bool
-    help: Promise
-    example: str
-
-
-ORGANIZATION_COLUMNS = (
-    Column("code", "组织编码", ("code", "organization_code", "organisation_code", "org_code"), True,
-           _("Unique code of the organisation; a re-import updates the organisation with this code."), "SW001"),
-    Column("name", "组织名称", ("name", "organization_name", "organisation_name", "org_name"), True,
-           _("Full name of the organisation."), "示例市委机关党委"),
-    Column("kind", "组织类型", ("kind", "type"), True,
-           _("One of %(labels)s (or the codes %(codes)s)."), "党委"),
-    Column("parent", "上级组织编码", ("parent", "parent_code"), False,
-           _("Code of the parent organisation, in this file or already imported; blank for a root."), ""),
-)
-MEMBER_COLUMNS = (
-    Column("username", "用户名", ("username", "user"), True,
-           _("Login name of the member; a re-import updates the member with this user name."), "zhangsan"),
-    Column("full_name", "姓名", ("full_name", "name"), True, _("Full name of the member."), "张三"),
-    Column("email", "邮箱", ("email", "e_mail"), False, _("Email address (optional)."), "zhangsan@example.com"),
-    Column("organization", "所属组织编码", ("organization", "organisation", "organization_code",
-                                        "organisation_code", "org_code"), True,
-           _("Code of the member's organisation, in this import or already imported."), "SW001"),
-    Column("categories", "党员类别", ("categories", "category"), True,
-           _("One or more of %(labels)s, separated by %(separator)s"), "党员；青年党员"),
-    Column("join_date", "入党日期", ("join_date",), False,
-           _("Date of joining the party, written as one of %(examples)s (blank for activists)."), "2015-07-01"),
-    Column("position", "职务", ("position", "title"), False, _("Position (optional)."), "科员"),
-)
-COLUMNS = {ORGANIZATIONS: ORGANIZATION_COLUMNS, MEMBERS: MEMBER_COLUMNS}
-SHEET_NAMES = {ORGANIZATIONS: ("组织", "organizations", "organisations"), MEMBERS: ("党员", "members")}
-
-# Labels accepted for kinds and categories, the first one of each code being the one the template shows.
-KIND_LABELS = {"党委": OrganizationKind.COMMITTEE, "党总支": OrganizationKind.GENERAL_BRANCH,
-               "党支部": OrganizationKind.BRANCH}
-CATEGORY_LABELS = {
-    "领导干部": MemberCategoryCode.LEADING_CADRE, "县处级以上领导干部": MemberCategoryCode.LEADING_CADRE,
-    "一般干部": MemberCategoryCode.GENERAL_CADRE, "县处级以下干部": MemberCategoryCode.GENERAL_CADRE,
-    "党员": MemberCategoryCode.MEMBER, "普通党员": MemberCategoryCode.MEMBER,
-    "新党员": MemberCategoryCode.NEW_MEMBER, "新发展党员": MemberCategoryCode.NEW_MEMBER,
-    "青年党员": MemberCategoryCode.YOUNG_MEMBER,
-    "农村党员": MemberCategoryCode.RURAL_MEMBER,
-    "离退休党员": MemberCategoryCode.RETIRED_MEMBER, "退休党员": MemberCategoryCode.RETIRED_MEMBER,
-    "基层党组织书记": MemberCategoryCode.BRANCH_SECRETARY, "支部书记": MemberCategoryCode.BRANCH_SECRETARY,
-    "党支部书记": MemberCategoryCode.BRANCH_SECRETARY,
-    "入党积极分子": MemberCategoryCode.ACTIVIST, "积极分子": MemberCategoryCode.ACTIVIST,
-}
-
-
-def canonical_labels(labels: dict[str, str]) -> list[str]:
-    """The first label of each code, in the order of the mapping."""
-    seen: dict[str, str] = {}
-    for label, code in labels.items():
-        seen.setdefault(code, label)
-    return list(seen.values())
 
 
 @dataclass
@@ -267,73 +198,3 @@ def _read_rows(rows: Iterator[tuple[int, tuple]], source: str, kinds: tuple[str,
         data.append((number, {key: cells[index] if index < len(cells) else None
                               for key, index in columns.items()}))
     return Table(source, kind, data), []
-
-
-# Templates ----------------------------------------------------------------------------------------
-
-
-def _column_help(column: Column) -> str:
-    params = {}
-    if column.key == "kind":
-        params = {"labels": "、".join(canonical_labels(KIND_LABELS)), "codes": ", ".join(OrganizationKind.values)}
-    elif column.key == "categories":
-        params = {"labels": "、".join(canonical_labels(CATEGORY_LABELS)), "separator": CATEGORY_SEPARATORS[0]}
-    elif column.key == "join_date":
-        params = {"examples": DATE_EXAMPLES}
-    return str(column.help) % params
-
-
-def template_xlsx() -> bytes:
-    """The XLSX template: both sheets with the Chinese headers and an example row, and a notes sheet."""
-    workbook = Workbook()
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="F4CCCC")
-    workbook.remove(workbook.active)
-    for kind in (ORGANIZATIONS, MEMBERS):
-        sheet = workbook.create_sheet(SHEET_NAMES[kind][0])
-        columns = COLUMNS[kind]
-        sheet.append([c.header for c in columns])
-        sheet.append([datetime.date.fromisoformat(c.example) if c.key == "join_date" else c.example
-                      for c in columns])
-        for index, column in enumerate(columns, start=1):
-            header = sheet.cell(row=1, column=index)
-            header.font = bold
-            if column.required:
-                header.fill = fill
-            sheet.column_dimensions[header.column_letter].width = 18
-        for cell in sheet[2]:
-            if isinstance(cell.value, datetime.date):
-                cell.number_format = "yyyy-mm-dd"
-        sheet.freeze_panes = "A2"
-    notes = workbook.create_sheet(gettext("Notes"))
-    notes.append([gettext("Sheet"), gettext("Column"), gettext("English header"), gettext("Required"),
-                  gettext("Description")])
-    for cell in notes[1]:
-        cell.font = bold
-    for kind in (ORGANIZATIONS, MEMBERS):
-        for column in COLUMNS[kind]:
-            notes.append([SHEET_NAMES[kind][0], column.header, column.aliases[0],
-                          gettext("Yes") if column.required else gettext("No"), _column_help(column)])
-    notes.append([])
-    for line in (_("Required columns are shaded. Fill the organisations sheet, the members sheet, or both."),
-                 _("The import checks every row first and saves nothing if any row has an error."),
-                 _("Importing the same codes and user names again updates the existing records.")):
-        notes.append([str(line)])
-    for letter, width in zip("ABCDE", (10, 16, 18, 8, 80)):
-        notes.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def template_csv(kind: str) -> bytes:
-    """A CSV template in UTF-8 with a BOM, which Excel needs to open UTF-8 correctly."""
-    return rows_csv(kind, [[c.example for c in COLUMNS[kind]]])
-
-
-def rows_csv(kind: str, rows: Iterable[list[str]]) -> bytes:
-    """A roster CSV (header plus ``rows``) in UTF-8 with a BOM."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([c.header for c in COLUMNS[kind]])
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")

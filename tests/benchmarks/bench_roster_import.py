@@ -46,7 +46,8 @@ def prepare_database() -> None:
 
 def roster_files(organizations: int, members: int) -> tuple[bytes, bytes]:
     """A tree of committees > general branches > branches (about 1:9:90), and members spread over the branches."""
-    from party_training.edx_plugin.roster.tables import MEMBERS, ORGANIZATIONS, rows_csv
+    from party_training.edx_plugin.roster.columns import MEMBERS, ORGANIZATIONS
+    from party_training.edx_plugin.roster.templates import rows_csv
     rng = random.Random(SEED)
     committees = max(1, organizations // 100)
     generals = max(1, organizations // 10)

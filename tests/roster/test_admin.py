@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from party_training.edx_plugin.core.models import MemberProfile, Organization
-from party_training.edx_plugin.roster.tables import MEMBERS, ORGANIZATIONS, template_csv, template_xlsx
+from party_training.edx_plugin.roster.columns import MEMBERS, ORGANIZATIONS
+from party_training.edx_plugin.roster.templates import template_csv, template_xlsx
 
 from .conftest import MEMBER_HEADER, counts, csv_bytes, fixture_bytes, run, run_many
 

@@ -1,4 +1,4 @@
-"""The import reads and writes in batches: the number of queries does not grow with the rows."""
+"""The roster import reads and writes in batches: the number of queries does not grow with the rows."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext

@@ -210,15 +210,15 @@ def test_existing_org_kinds_are_checked_against_new_children(make_org):
 
 def test_a_code_taken_between_the_checks_and_the_writes_rolls_everything_back(monkeypatch):
     """A code created by someone else between the checks and the writes is reported, not crashed on."""
-    from party_training.edx_plugin.roster import imports as roster  # pylint: disable=import-outside-toplevel
+    from party_training.edx_plugin.roster.plan import Plan  # pylint: disable=import-outside-toplevel
 
-    original = roster._Plan.write  # pylint: disable=protected-access
+    original = Plan.write
 
     def concurrent_then_write(plan):
         save_organization(Organization(code="RACE", name="并发", kind="committee"))
         original(plan)
 
-    monkeypatch.setattr(roster._Plan, "write", concurrent_then_write)  # pylint: disable=protected-access
+    monkeypatch.setattr(Plan, "write", concurrent_then_write)
     result = run(csv_bytes(ORG_HEADER, [["RACE", "导入", "党委", ""], ["OTHER", "其他", "党委", ""]]))
     assert len(result.errors) == 1 and result.errors[0].row is None
     assert "nothing was saved" in result.errors[0].reason
