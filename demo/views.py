@@ -10,6 +10,7 @@ from opaque_keys.edx.keys import CourseKey, UsageKey
 from webob import Request as WebobRequest
 from xblock.exceptions import NoSuchHandlerError, NoSuchUsage
 
+from party_training.edx_plugin.core.registry import registry
 from party_training.resources import static_path
 
 from .models import BlockEvent, CourseUnit
@@ -31,7 +32,9 @@ def course_outline(request, course_id):
     chapters: dict[str, list] = {}
     for unit_ in units:
         chapters.setdefault(unit_.chapter, []).append(unit_)
-    return render(request, "demo/course.html", {"course_id": course_id, "chapters": chapters.items()})
+    # Course staff see the tools every area registered (as the LMS's course tab will list them).
+    tools = registry.staff_tools_for(course_id) if is_course_staff_user(request.user) else []
+    return render(request, "demo/course.html", {"course_id": course_id, "chapters": chapters.items(), "tools": tools})
 
 
 @login_required

@@ -1,28 +1,17 @@
-"""Pages of the plugin. Each states its role check; rules come from the services."""
+"""Pages of the learning file (learning_file). Each states its role check; the content comes from
+``learning_file.file``."""
 from django.contrib.auth.decorators import login_required
 from django.utils import timezone
 
-from ..core.models import MemberProfile
 from ..core.pages import render_page
-from ..core.ledger import ledger_lines, summary_for_user
-from ..core.organizations import ancestors
-
-LEARNING_FILE_LINES = 100
+from .file import learning_file as build_learning_file
 
 
 @login_required
 def learning_file(request):
     """The signed-in learner's own learning file (role: any signed-in user, own data only)."""
-    year = timezone.localdate().year
-    profile = (
-        MemberProfile.objects.select_related("organization").prefetch_related("categories")
-        .filter(user=request.user).first()
-    )
+    file = build_learning_file(request.user, timezone.localdate().year)
     return render_page(request, "learning_file/learning_file.html", {
-        "summary": summary_for_user(request.user, year, profile),
-        "profile": profile,
-        "categories": list(profile.categories.all()) if profile else [],
-        # The member's place in the tree, committee first: "市委 › 机关党委 › 第一党支部".
-        "organizations": ancestors(profile.organization) + [profile.organization] if profile else [],
-        "lines": list(ledger_lines(request.user.pk, year)[:LEARNING_FILE_LINES]),
+        "file": file, "summary": file.summary, "profile": file.profile, "categories": file.categories,
+        "organizations": file.organizations, "lines": file.lines, "sections": file.sections,
     })

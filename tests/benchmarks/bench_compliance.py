@@ -203,7 +203,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command  # pylint: disable=import-outside-toplevel
     from party_training.edx_plugin.core.models import Organization  # pylint: disable=import-outside-toplevel
-    from party_training.edx_plugin.core.ledger import compliance_summary  # pylint: disable=import-outside-toplevel
+    from party_training.edx_plugin.core.compliance import compliance_summary  # pylint: disable=import-outside-toplevel
 
     # The plugin's tables and what they depend on (auth) are all the benchmark needs.
     call_command("migrate", "party_training", verbosity=0, interactive=False)

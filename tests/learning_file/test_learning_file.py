@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from party_training.edx_plugin.core.registry import registry
+
 from party_training.edx_plugin.core.ledger import credit_hours, reverse_entry
 
 pytestmark = pytest.mark.django_db
@@ -53,9 +55,11 @@ def test_only_own_data_and_bounded_queries(client, member, make_user, make_org, 
     other = make_user("li", org=make_org("B2"), full_name="李四")
     credit_hours(other, 12, "contest", "c1")
     client.force_login(member)
-    with django_assert_max_num_queries(8):
+    # Session, user, profile, categories, summary, ledger… and one query per area's section.
+    with django_assert_max_num_queries(8 + len(registry.learning_file_sections())):
         html = client.get("/party-training/my/").content.decode()
-    assert "李四" not in html and "知识竞赛" not in html
+    # Neither the other member nor their contest line (a ledger or by-source cell) is shown.
+    assert "李四" not in html and "<td>知识竞赛" not in html
 
 
 def test_user_text_is_escaped(client, make_user, make_org):

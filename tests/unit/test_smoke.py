@@ -1,6 +1,8 @@
 from decimal import Decimal
 
-from party_training.edx_plugin.core.ledger import credit_hours, summary_for_user
+from party_training.edx_plugin.core.ledger import credit_hours
+
+from party_training.edx_plugin.core.compliance import summary_for_user
 
 
 def test_credit_is_idempotent_and_summarised(make_user, make_org):
