@@ -70,11 +70,13 @@ def test_celery_tasks_found_by_autodiscovery_and_scheduled(monkeypatch):
     from celery import current_app  # pylint: disable=import-outside-toplevel
     current_app.loader.import_default_modules()
     current_app.autodiscover_tasks(["party_training.edx_plugin"], force=True)
-    for name in ("party_training.contest.close_overdue_attempts", "party_training.contest.export_results",
-                 "party_training.writing.run_job"):
+    # Every background job (roster import, contest export, writing archive and scan) runs through
+    # core's one job task; the sweeps are scheduled.
+    for name in ("party_training.jobs.run", "party_training.jobs.sweep", "party_training.contest.close_overdue_attempts"):
         assert name in current_app.tasks, name
     module = types.ModuleType("fake_beat_settings")
     module.CELERYBEAT_SCHEDULE = {"platform.task": {"task": "x", "schedule": 5}}
     monkeypatch.setitem(sys.modules, "fake_beat_settings", module)
     add_plugins("fake_beat_settings", "lms.djangoapp", "common")
-    assert set(module.CELERYBEAT_SCHEDULE) == {"platform.task", "party_training.contest.close_overdue_attempts"}
+    assert set(module.CELERYBEAT_SCHEDULE) == {"platform.task", "party_training.contest.close_overdue_attempts",
+                                               "party_training.jobs.sweep"}
