@@ -45,6 +45,17 @@ def test_instructor_gets_studio_editor_and_learner_does_not(demo, client):  # py
         assert "party-studio-form" in response.content.decode()
 
 
+def test_course_staff_find_the_tools_every_area_registered(demo, client):  # pylint: disable=unused-argument,redefined-outer-name
+    course_id = CourseUnit.objects.first().course_id
+    url = f"/courses/{course_id}/"
+    assert client.login(username="learner", password="demo1234")
+    assert "本课程的教学管理工具" not in client.get(url).content.decode()
+    assert client.login(username="instructor", password="demo1234")
+    html = client.get(url).content.decode()
+    assert "本课程的教学管理工具" in html and "评阅队列" in html and "题库管理" in html
+    assert f'href="/party-training/writing/{course_id}/"' in html
+
+
 def test_published_grades_and_completion_are_recorded_and_shown(demo, client):  # pylint: disable=unused-argument,redefined-outer-name
     from opaque_keys.edx.keys import UsageKey  # pylint: disable=import-outside-toplevel
 
