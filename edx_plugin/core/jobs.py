@@ -116,7 +116,7 @@ def _remove_files(kind, before: datetime.datetime) -> int:
     removed = 0
     old = kind.model.objects.filter(finished__lt=before, files_removed=False)
     for job in old.iterator(chunk_size=200):
-        for name in kind.files(job):
+        for name in kind.files(job) if kind.files else [job.file_name]:
             if name:
                 default_storage.delete(name)
                 removed += 1

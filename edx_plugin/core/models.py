@@ -267,3 +267,24 @@ class BackgroundJob(models.Model):
     class Meta:
         abstract = True
 
+    # What pages ask of any job, answered once here rather than by each area.
+    @property
+    def is_running(self) -> bool:
+        return self.status == JobStatus.RUNNING
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0
+
+    @property
+    def offered_file(self) -> str:
+        """The stored file a finished job offers for download; "" when none (not done, no file, or
+        deleted by the clean-up)."""
+        return self.file_name if self.status == JobStatus.DONE and self.file_name and not self.files_removed else ""
+

@@ -46,11 +46,11 @@ class StaffTool:
 class JobKind:
     """A background job model and the work its rows ask for: ``run(job, progress)`` returns the values
     stored on the row when done; ``files(job)`` names the storage files the job owns (deleted when
-    the job is old)."""
+    the job is old), by default the one file it wrote (``file_name``)."""
 
     model: type
     run: Callable[[Any, Callable[[int, int], None]], dict]
-    files: Callable[[Any], list[str]]
+    files: Callable[[Any], list[str]] | None = None
 
 
 class Registry:

@@ -23,7 +23,7 @@ from ..core.xlsx import Sheet, sheet_title, workbook_bytes
 from .banks import BankError, clean_cell
 from .models import Difficulty, Question, QuestionBank
 from .questions import (
-    FALSE_LABEL, LETTERS, MAX_OPTIONS, QuestionData, answer_text, difficulty_label, label_words, normalize_text,
+    FALSE_LABEL, LETTERS, MAX_OPTIONS, QuestionData, answer_text, difficulty_label, label_words, comparable_text,
     parse_row, type_label, value_aliases,
 )
 
@@ -58,7 +58,7 @@ def _header_aliases() -> dict[str, str]:
         for word in label_words([label]) | {key}:
             aliases[word] = key
     for letter in LETTERS:
-        aliases[normalize_text(letter)] = f"option_{letter.lower()}"
+        aliases[comparable_text(letter)] = f"option_{letter.lower()}"
     return aliases
 
 
@@ -143,7 +143,7 @@ def _column_keys(table: list[list[str]]) -> list[str | None]:
     if not table:
         raise BankError(_("The file is empty."))
     header_aliases = _header_aliases()
-    keys = [header_aliases.get(normalize_text(cell)) for cell in table[0]]
+    keys = [header_aliases.get(comparable_text(cell)) for cell in table[0]]
     missing = [k for k in ("type", "stem", "answer") if k not in keys]
     if missing:
         raise BankError(_("Missing columns: %(columns)s. Download the template to see the expected columns.")

@@ -89,9 +89,6 @@ def run_results_export(export: ContestExport, progress: Callable[[int, int | Non
     return {"file_name": name, "done": export.total}
 
 
-def export_files(export: ContestExport) -> list[str]:
-    return [export.file_name] if export.file_name else []
-
 
 def latest_export(usage_id: str) -> ContestExport | None:
     """The contest's most recent export (the live view shows its state)."""
@@ -102,11 +99,11 @@ def export_state(export: ContestExport | None) -> dict | None:
     """An export as the live view shows it: its state, progress, error and, when ready, its download."""
     if export is None:
         return None
-    done = export.status == ContestExport.Status.DONE
     return {
         "status": export.status, "label": str(export.get_status_display()), "done": export.done,
         "total": export.total, "error": export.error,
-        "url": reverse("party_training:contest_export_download", kwargs={"export_id": export.pk}) if done else "",
+        "url": reverse("party_training:contest_export_download", kwargs={"export_id": export.pk})
+        if export.offered_file else "",
     }
 
 
@@ -118,8 +115,7 @@ def export_file(user, export_id: int) -> tuple[File, str]:
         raise ContestError(_("This export does not exist."), status=404)
     if not is_course_staff(user, export.course_id):
         raise ContestError(_("Only course staff may do this."), status=403)
-    if (export.status != ContestExport.Status.DONE or export.files_removed
-            or not default_storage.exists(export.file_name)):
+    if not export.offered_file or not default_storage.exists(export.offered_file):
         raise ContestError(_("This export does not exist."), status=404)
     stamp = timezone.localtime(export.finished).strftime("%Y%m%d-%H%M")
     return default_storage.open(export.file_name, "rb"), f"contest-results-{stamp}.xlsx"

@@ -37,7 +37,7 @@ _SPACES = re.compile(r"\s+")
 
 
 # --- normalization ----------------------------------------------------------------------------
-def normalize_text(value: str) -> str:
+def comparable_text(value: str) -> str:
     """NFKC (full-width letters, digits and punctuation become half-width), trimmed, inner runs of
     spaces collapsed to one, Latin letters case-folded (Chinese has no case and is unchanged)."""
     text = unicodedata.normalize("NFKC", str(value or ""))
@@ -45,13 +45,13 @@ def normalize_text(value: str) -> str:
 
 
 def blank_matches(response: str, accepted: list[str]) -> bool:
-    given = normalize_text(response)
-    return bool(given) and any(given == normalize_text(a) for a in accepted)
+    given = comparable_text(response)
+    return bool(given) and any(given == comparable_text(a) for a in accepted)
 
 
 def fingerprint(qtype: str, stem: str, options: list[str]) -> str:
     """Same type, stem and options (after normalization, options in any order) = the same question."""
-    parts = [qtype, normalize_text(stem), *sorted(normalize_text(o) for o in options)]
+    parts = [qtype, comparable_text(stem), *sorted(comparable_text(o) for o in options)]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -60,7 +60,7 @@ def label_words(labels) -> set[str]:
     found = set()
     for language in ("en", translation.get_language() or "en", "zh-cn"):
         with translation.override(language):
-            found |= {normalize_text(str(label)) for label in labels}
+            found |= {comparable_text(str(label)) for label in labels}
     return found
 
 
@@ -131,7 +131,7 @@ def _choice_errors(qtype: str, options: list[str], answer: list[str]) -> list[tu
         errors.append(("option_a", _("A choice question needs at least two options.")))
     elif any(not o for o in options):
         errors.append(("option_a", _("Options must be filled in order without gaps.")))
-    elif len({normalize_text(o) for o in options}) != len(options):
+    elif len({comparable_text(o) for o in options}) != len(options):
         errors.append(("option_a", _("Two options have the same text.")))
     elif any(len(o) > MAX_OPTION for o in options):
         errors.append(("option_a", _("An option is longer than %(max)d characters.") % {"max": MAX_OPTION}))
@@ -150,7 +150,7 @@ def _answer(qtype: str | None, answer_raw: str, options: list[str], aliases: dic
         answer = _parse_letters(answer_raw)
         return answer, options, _choice_errors(qtype, options, answer)
     if qtype == QuestionType.TRUE_FALSE:
-        word = normalize_text(answer_raw)
+        word = comparable_text(answer_raw)
         if word in aliases["true"]:
             return ["T"], [], []
         if word in aliases["false"]:
@@ -172,7 +172,7 @@ def parse_row(row: dict[str, str], aliases: dict | None = None) -> tuple[Questio
     """Check one row (column key -> cell text). Returns the question or a list of (column, message)."""
     aliases = aliases or value_aliases()
     errors: list[tuple[str, str]] = []
-    qtype = aliases["type"].get(normalize_text(row.get("type", "")))
+    qtype = aliases["type"].get(comparable_text(row.get("type", "")))
     if qtype is None:
         errors.append(("type", _("Unknown question type; use single, multiple, true_false or fill_blank.")))
     stem = clean_cell(row.get("stem"))
@@ -192,7 +192,7 @@ def parse_row(row: dict[str, str], aliases: dict | None = None) -> tuple[Questio
     category = clean_cell(row.get("category"))
     if len(category) > MAX_CATEGORY:
         errors.append(("category", _("The category is longer than 100 characters.")))
-    difficulty_raw = normalize_text(row.get("difficulty", ""))
+    difficulty_raw = comparable_text(row.get("difficulty", ""))
     difficulty = aliases["difficulty"].get(difficulty_raw) if difficulty_raw else Difficulty.MEDIUM
     if difficulty is None:
         errors.append(("difficulty", _("Difficulty must be easy, medium or hard (or 1, 2, 3).")))

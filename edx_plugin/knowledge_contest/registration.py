@@ -14,7 +14,7 @@ from ..core.lms import ledger_line_unit
 from ..core.models import HourSource
 from ..core.registry import JobKind, LearningFileSection, LedgerSource, StaffTool
 from .banks import count_course_banks
-from .exports import export_files, run_results_export
+from .exports import run_results_export
 from .models import ContestExport, ContestResult, ContestScoreCount
 
 def contest_results(user, year: int) -> tuple[list, list[list]]:
@@ -45,4 +45,4 @@ def register(registry) -> None:
     registry.add_staff_tool(StaffTool(
         key="knowledge_contest_banks", label=_("Question banks"),
         url=lambda course_id: reverse("party_training:contest_banks"), count=count_course_banks, order=20))
-    registry.add_job_kind(JobKind(model=ContestExport, run=run_results_export, files=export_files))
+    registry.add_job_kind(JobKind(model=ContestExport, run=run_results_export))

@@ -31,7 +31,7 @@ from ..core.models import Organization
 from ..core.pages import xlsx_response
 from .columns import MEMBERS, ORGANIZATIONS, SHEET_NAMES
 from .imports import can_import_roster, import_roster_files, rows_exceed
-from .jobs import job_done, job_finished, job_for, job_running
+from .jobs import job_for
 from .models import RosterImportJob
 from .jobs import ERRORS_KEPT, queue_import, written_key
 from .templates import template_file
@@ -81,11 +81,11 @@ class RosterImportForm(forms.Form):
 def _job_status(job: RosterImportJob) -> dict:
     """What the job page shows of a job's progress, and what its poll reads."""
     written = job.rows_written
-    if job_running(job):
+    if job.is_running:
         # Rows are written inside the import's transaction: their count is in the cache until it ends.
         written = cache.get(written_key(job.pk), written)
     return {
-        "status": job.status, "finished": job_finished(job),
+        "status": job.status, "finished": job.is_finished,
         "label": str(job.get_status_display()),
         "progress": str(_("Rows read: %(read)d; rows written: %(written)d.") % {
             "read": job.rows_read, "written": written}),
@@ -139,7 +139,7 @@ class RosterImportMixin:
     def roster_job_view(self, request, pk: int):
         """A background import: its progress while it runs (the page polls the status view), then its result."""
         job = self._roster_job(request, pk)
-        outcome = {"ok": job.ok, "summary": job.summary} if job_done(job) else None
+        outcome = {"ok": job.ok, "summary": job.summary} if job.status == job.Status.DONE else None
         return self._roster_page(request, {
             "title": _("Import roster: background job"), "job": job,
             "status": _job_status(job), "outcome": outcome, "errors": job.errors,

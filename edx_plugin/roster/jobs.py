@@ -100,14 +100,3 @@ def job_for(user, pk: int) -> RosterImportJob | None:
         jobs = jobs.filter(requested_by=user)
     return jobs.filter(pk=pk).first()
 
-
-def job_finished(job: RosterImportJob) -> bool:
-    return job.status in (RosterImportJob.Status.DONE, RosterImportJob.Status.FAILED)
-
-
-def job_done(job: RosterImportJob) -> bool:
-    return job.status == RosterImportJob.Status.DONE
-
-
-def job_running(job: RosterImportJob) -> bool:
-    return job.status == RosterImportJob.Status.RUNNING

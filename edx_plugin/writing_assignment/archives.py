@@ -44,9 +44,6 @@ def run_job(job: WritingJob, progress) -> dict:
     return {"file_name": ""}
 
 
-def job_files(job: WritingJob) -> list[str]:
-    return [job.file_name] if job.file_name else []
-
 
 def _safe_name(text: str) -> str:
     return _UNSAFE_NAME.sub("_", text).strip(" .")[:80] or "_"
@@ -115,4 +112,4 @@ def job_in_course(course_id: str, pk: int) -> WritingJob | None:
 
 def job_file(job: WritingJob) -> str:
     """The stored file a finished job offers for download ("" when none)."""
-    return job.file_name if job.status == WritingJob.Status.DONE and job.file_name and not job.files_removed else ""
+    return job.offered_file

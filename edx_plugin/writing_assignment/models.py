@@ -235,9 +235,3 @@ class WritingJob(BackgroundJob):
         verbose_name_plural = _("writing jobs")
         ordering = ["-created"]
         indexes = [models.Index(fields=["course_id", "kind", "created"], name="party_wjob_course")]
-
-    @property
-    def percent(self) -> int:
-        if self.status == self.Status.DONE:
-            return 100
-        return int(self.done * 100 / self.total) if self.total else 0

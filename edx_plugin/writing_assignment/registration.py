@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ..core.lms import ledger_line_unit
 from ..core.models import HourSource
 from ..core.registry import JobKind, LearningFileSection, LedgerSource, StaffTool
-from .archives import job_files, run_job
+from .archives import run_job
 from .assignments import kind_label, status_label
 from .models import WritingJob, WritingStatus, WritingSubmission
 from .queue import waiting_count
@@ -43,4 +43,4 @@ def register(registry) -> None:
         key="writing_assignment", label=_("Grading queue"),
         url=lambda course_id: reverse("party_training:grading_queue", kwargs={"course_id": course_id}),
         count=waiting_count, order=30))
-    registry.add_job_kind(JobKind(model=WritingJob, run=run_job, files=job_files))
+    registry.add_job_kind(JobKind(model=WritingJob, run=run_job))

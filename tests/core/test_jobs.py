@@ -32,7 +32,7 @@ def work(settings, tmp_path):
         runs.append(job.pk)
         return behaviour["run"](job, progress)
 
-    registry.add_job_kind(JobKind(model=WritingJob, run=run, files=lambda job: [job.file_name]))
+    registry.add_job_kind(JobKind(model=WritingJob, run=run))
     yield runs, behaviour
     registry._jobs.pop(label)  # pylint: disable=protected-access
     if real is not None:

@@ -46,7 +46,7 @@ def bank(db):
 
 
 def test_normalization_full_width_spaces_and_case():
-    assert questions.normalize_text("  ＣＰＣ　 党章\t第 1 条 ") == "cpc 党章 第 1 条"
+    assert questions.comparable_text("  ＣＰＣ　 党章\t第 1 条 ") == "cpc 党章 第 1 条"
     assert questions.blank_matches("ｃｐｃ", ["CPC"]) and questions.blank_matches(" 人民 ", ["人民"])
     assert not questions.blank_matches("", ["x"]) and not questions.blank_matches("人 民", ["人民"])
     assert questions.fingerprint("single", "题干 ", ["b", "a"]) == questions.fingerprint("single", "题干", ["a", "b"])

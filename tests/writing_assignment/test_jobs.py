@@ -25,7 +25,7 @@ def test_a_job_delivered_twice_runs_once(kind, make_user, settings, tmp_path, dj
 
     # The registry as it is, with the writing job's work counted (restored after the test).
     monkeypatch.setattr(registry, "_jobs", dict(registry._jobs))  # pylint: disable=protected-access
-    registry.add_job_kind(JobKind(model=WritingJob, run=counted, files=archives.job_files))
+    registry.add_job_kind(JobKind(model=WritingJob, run=counted))
     with django_capture_on_commit_callbacks(execute=True):
         job = archives.start_job(kind, COURSE, make_user("grader", staff=True))
     run_job(WritingJob._meta.label_lower, job.pk)
