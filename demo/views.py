@@ -66,6 +66,19 @@ def unit(request, course_id, url_name):
     })
 
 
+class _BlockRequest(WebobRequest):
+    """As the LMS's request: the body is read from Django when the block asks for it, so Django's
+    size limit (``RequestDataTooBig``) is met inside the block's handler, as in the LMS."""
+
+    def __init__(self, django_request):
+        super().__init__(django_request.META.copy())
+        self.django_request = django_request
+
+    @property
+    def body(self):
+        return self.django_request.body
+
+
 @require_http_methods(["GET", "POST"])
 def handler(request, usage_id, handler, suffix=""):  # pylint: disable=redefined-outer-name
     """The LMS's handler endpoint: the block answers a webob request."""
@@ -78,8 +91,7 @@ def handler(request, usage_id, handler, suffix=""):  # pylint: disable=redefined
         block = runtime.get_block(usage_key)
     except NoSuchUsage as exc:
         raise Http404 from exc
-    webob_request = WebobRequest(request.META.copy())
-    webob_request.body = request.body
+    webob_request = _BlockRequest(request)
     try:
         webob_response = runtime.handle(block, handler, webob_request, suffix)
     except NoSuchHandlerError as exc:

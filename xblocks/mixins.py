@@ -9,7 +9,9 @@ import datetime
 import json
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import RequestDataTooBig
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from web_fragments.fragment import Fragment
@@ -47,6 +49,10 @@ class HandlerError(Exception):
 ROLES = {"learner", "staff", "public"}
 
 
+def _megabytes(size: int | None) -> str:
+    return f"{(size or 0) / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
+
+
 def _refusal(block, role: str) -> Response | None:
     """The 403 answer when the current user lacks ``role``, else None."""
     if role != "public" and block.current_user_id() is None:
@@ -76,7 +82,13 @@ def json_handler(role: str = "learner"):
                 data = dict(request.GET)
             else:
                 try:
-                    data = json.loads(request.body.decode("utf-8") or "{}")
+                    body = request.body
+                except RequestDataTooBig:  # the LMS reads the body only when the block asks for it
+                    return json_response({"error": _(
+                        "What you sent is too large (at most %(mb)s MB); nothing was saved. Shorten it and try again.")
+                        % {"mb": _megabytes(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}}, status=413)
+                try:
+                    data = json.loads(body.decode("utf-8") or "{}")
                 except (ValueError, UnicodeDecodeError):
                     return json_response({"error": _("The request is not valid JSON.")}, status=400)
                 if not isinstance(data, dict):

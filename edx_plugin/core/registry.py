@@ -1,5 +1,5 @@
 """What gathers from every area (the learning file, the staff tools of a course, the ledger's
-sources, the background jobs) asks this registry, which each area fills at start-up from its
+sources, the background jobs, the exports) asks this registry, which each area fills at start-up from its
 ``registration`` module (``PartyTrainingConfig.ready``). So core and the learning file never import
 an area, and a new area appears everywhere by registering."""
 from __future__ import annotations
@@ -53,12 +53,27 @@ class JobKind:
     files: Callable[[Any], list[str]] | None = None
 
 
+@dataclass(frozen=True)
+class ExportKind:
+    """A file the product writes for people to open in a spreadsheet program (an XLSX workbook, a CSV
+    file): its name, and ``sample(text, member)``, which writes it over records whose every
+    user-written field holds ``text`` (cut to its column's length) and returns the files written,
+    by name. ``member()`` gives a user whose user name, full name, organisation and position hold
+    the text. The every-export test calls ``sample`` with formula and size payloads, so an area's
+    export is checked as soon as the area registers it."""
+
+    key: str
+    label: Any
+    sample: Callable[[str, Callable[[], Any]], dict[str, bytes]]
+
+
 class Registry:
     def __init__(self):
         self._sources: dict[str, LedgerSource] = {}
         self._sections: dict[str, LearningFileSection] = {}
         self._tools: dict[str, StaffTool] = {}
         self._jobs: dict[str, JobKind] = {}
+        self._exports: dict[str, ExportKind] = {}
 
     # Registering twice under one key replaces (Django may call ready() again in tests).
     def add_ledger_source(self, source: LedgerSource) -> None:
@@ -72,6 +87,9 @@ class Registry:
 
     def add_job_kind(self, kind: JobKind) -> None:
         self._jobs[kind.model._meta.label_lower] = kind
+
+    def add_export(self, export: ExportKind) -> None:
+        self._exports[export.key] = export
 
     def ledger_source(self, kind: str) -> LedgerSource | None:
         return self._sources.get(kind)
@@ -93,6 +111,9 @@ class Registry:
 
     def job_kinds(self) -> list[JobKind]:
         return list(self._jobs.values())
+
+    def exports(self) -> list[ExportKind]:
+        return sorted(self._exports.values(), key=lambda e: e.key)
 
 
 registry = Registry()

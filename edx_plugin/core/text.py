@@ -3,7 +3,6 @@ character-counting rule, so a reflection, a reading note and a discussion post o
 count the same."""
 from __future__ import annotations
 
-import html
 import re
 
 import nh3
@@ -37,15 +36,29 @@ def normalize_text(value) -> str:
     return _CONTROL_CHARS.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def clean_plain_text(value, max_chars: int) -> str:
-    """Short learner text (questions, answers, comments) as plain text: markup removed, trimmed,
-    at most ``max_chars`` characters."""
-    text = normalize_text(value)
-    text = html.unescape(nh3.clean(text, tags=set())).strip()
-    text = _CONTROL_CHARS.sub("", text)
+def plain_text(value, max_chars: int, what=None) -> str:
+    """Learner text (questions, answers, reflections, titles, comments) stored as typed: line breaks as
+    \\n, control characters removed, trimmed; markup is kept as text (a learner quoting "<p>" keeps it)
+    and escaped wherever it is shown. Longer than ``max_chars`` is refused, never cut: ``what`` names
+    the field in the message."""
+    text = normalize_text(value).strip()
     if len(text) > max_chars:
-        raise RuleError(_("The text is too long (at most %(max)d characters).") % {"max": max_chars})
+        params = {"max": max_chars, "count": len(text)}
+        if what:
+            raise RuleError(_("%(what)s is too long: %(count)d characters, at most %(max)d.")
+                            % {**params, "what": what})
+        raise RuleError(_("The text is too long: %(count)d characters, at most %(max)d.") % params)
     return text
+
+
+EXCERPT_CHARS = 40
+
+
+def excerpt(value, limit: int = EXCERPT_CHARS) -> str:
+    """A value quoted in a message: at most its first ``limit`` characters and "…", so that a
+    10,000-character cell does not come back whole in an error page."""
+    text = "" if value is None else str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def count_chars(text: str | None) -> int:

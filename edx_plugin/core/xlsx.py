@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+
+from .files import MAX_CELL_CHARS
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_TITLE_MAX = 31
@@ -19,7 +22,7 @@ _TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 def sheet_title(name: str, taken: set[str] | None = None) -> str:
     """A title Excel accepts: without ``[ ] : * ? / \\``, at most 31 characters, unique in the workbook."""
-    base = _TITLE_FORBIDDEN.sub(" ", str(name)).strip().strip("'") or "Sheet"
+    base = _TITLE_FORBIDDEN.sub(" ", ILLEGAL_CHARACTERS_RE.sub("", str(name))).strip().strip("'") or "Sheet"
     title = base[:SHEET_TITLE_MAX]
     number = 2
     while taken is not None and title.lower() in {t.lower() for t in taken}:
@@ -43,8 +46,19 @@ class Sheet:
     caption: str = ""
 
 
+def cell_text(value: str) -> str:
+    """Text as a cell can hold it: without the control characters XML forbids, at most the 32,767
+    characters Excel holds (a longer value ends with "…" rather than making Excel repair the file)."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return text if len(text) <= MAX_CELL_CHARS else text[:MAX_CELL_CHARS - 1] + "…"
+
+
 def _cell(sheet, value, font=None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=str(value) if hasattr(value, "__html__") or _is_lazy(value) else value)
+    if hasattr(value, "__html__") or _is_lazy(value):
+        value = str(value)
+    if isinstance(value, str):
+        value = cell_text(value)
+    cell = WriteOnlyCell(sheet, value=value)
     if isinstance(cell.value, str):
         cell.data_type = "s"  # text, whatever it starts with
     if font is not None:

@@ -2,8 +2,8 @@
 template and the export of a bank.
 
 Files come from training centres' own spreadsheets: XLSX, or CSV saved by Excel or WPS in
-UTF-8, UTF-8 with BOM or GB18030. Headers may be the column keys, the English labels or the
-Simplified Chinese labels. Every row is checked; a file with any error imports nothing and
+UTF-8, UTF-8 with BOM, GB18030 or Big5 (read by ``core.files``). Headers may be the column keys,
+the English labels or the Simplified Chinese labels. Every row is checked; a file with any error imports nothing and
 reports each error with its row and column, so the centre fixes the file and uploads again.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from ..core.files import decode_text
+from ..core.files import FileRefused, csv_rows, decode_text
 from ..core.xlsx import Sheet, sheet_title, workbook_bytes
 from .banks import BankError, clean_cell
 from .models import Difficulty, Question, QuestionBank
@@ -69,15 +69,15 @@ def column_label(key: str) -> str:
 
 # --- reading a file -----------------------------------------------------------------------------
 def _csv_rows(raw: bytes) -> list[list[str]]:
-    text = decode_text(raw)
-    if text is None:
-        raise BankError(_("The file is not in UTF-8 or GB18030 text encoding."))
-    sample = text[:4096]
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
+        text = decode_text(raw)
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+        except csv.Error:
+            dialect = csv.excel
+        return list(csv_rows(text, dialect))
+    except FileRefused as exc:  # undecodable, damaged, or a cell longer than a spreadsheet holds
+        raise BankError(exc.message) from exc
 
 
 def _xlsx_rows(raw: bytes) -> list[list[str]]:
@@ -148,6 +148,8 @@ def _column_keys(table: list[list[str]]) -> list[str | None]:
     if missing:
         raise BankError(_("Missing columns: %(columns)s. Download the template to see the expected columns.")
                         % {"columns": ", ".join(column_label(k) for k in missing)})
+    if not any(any(cell.strip() for cell in cells) for cells in table[1:]):
+        raise BankError(_("The file has no data rows below its header; nothing was imported."))
     if len(table) - 1 > MAX_IMPORT_ROWS:
         raise BankError(_("The file has more than %(max)d questions; split it into smaller files.")
                         % {"max": MAX_IMPORT_ROWS})

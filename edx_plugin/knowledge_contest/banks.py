@@ -11,13 +11,18 @@ import unicodedata
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import CourseKey
 
 from ..core.errors import RuleError
 from ..core.models import CourseRole
 from ..core.permissions import is_course_staff, is_site_admin
+from ..core.text import excerpt
 from .models import QuestionBank
 
 MAX_BANK_NAME = 200
+MAX_COURSE_ID = 255  # the column's length
+MAX_DESCRIPTION = 5000
 _CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
 
@@ -91,12 +96,27 @@ def create_bank(user, code: str, name: str, course_id: str = "", description: st
         raise BankError(_("The code may use lower-case letters, digits, - and _ (at most 64)."))
     if not name or len(name) > MAX_BANK_NAME:
         raise BankError(_("Give the bank a name of at most 200 characters."))
+    course_id = (course_id or "").strip()
+    if len(course_id) > MAX_COURSE_ID or (course_id and not _is_course_key(course_id)):
+        raise BankError(_("The course %(value)s is not a course id such as course-v1:Org+Course+Run.")
+                        % {"value": excerpt(course_id)})
+    description = clean_cell(description)
+    if len(description) > MAX_DESCRIPTION:
+        raise BankError(_("The description is longer than %(max)d characters.") % {"max": MAX_DESCRIPTION})
     if not can_create_bank(user, course_id):
         raise BankError(_("You may not create a bank for this course."))
     if QuestionBank.objects.filter(code=code).exists():
         raise BankError(_("A bank with this code already exists."))
-    return QuestionBank.objects.create(code=code, name=name, course_id=course_id.strip(),
-                                       description=clean_cell(description), created_by=user)
+    return QuestionBank.objects.create(code=code, name=name, course_id=course_id, description=description,
+                                       created_by=user)
+
+
+def _is_course_key(value: str) -> bool:
+    try:
+        CourseKey.from_string(value)
+    except InvalidKeyError:
+        return False
+    return True
 
 
 def count_course_banks(course_id: str) -> int:

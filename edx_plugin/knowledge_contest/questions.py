@@ -134,7 +134,9 @@ def _choice_errors(qtype: str, options: list[str], answer: list[str]) -> list[tu
     elif len({comparable_text(o) for o in options}) != len(options):
         errors.append(("option_a", _("Two options have the same text.")))
     elif any(len(o) > MAX_OPTION for o in options):
-        errors.append(("option_a", _("An option is longer than %(max)d characters.") % {"max": MAX_OPTION}))
+        long_option = next(letter for letter, o in zip(LETTERS, options) if len(o) > MAX_OPTION)
+        errors.append((f"option_{long_option.lower()}", _("An option is longer than %(max)d characters.")
+                       % {"max": MAX_OPTION}))
     if not answer or any(LETTERS.index(a) >= len(options) for a in answer):
         errors.append(("answer", _("The answer must be the letters of existing options, such as A or ACD.")))
     elif qtype == QuestionType.SINGLE and len(answer) != 1:

@@ -12,10 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from ..core.lms import ledger_line_unit
 from ..core.models import HourSource
-from ..core.registry import JobKind, LearningFileSection, LedgerSource, StaffTool
+from ..core.registry import ExportKind, JobKind, LearningFileSection, LedgerSource, StaffTool
+from .bank_files import export_bank
 from .banks import count_course_banks
-from .exports import run_results_export
-from .models import ContestExport, ContestResult, ContestScoreCount
+from .exports import results_workbook, run_results_export
+from .models import (AttemptStatus, ContestAnswer, ContestAttempt, ContestExport, ContestResult, ContestScoreCount,
+                     Question, QuestionBank, QuestionType)
+
+SAMPLE_COURSE = "course-v1:Sample+KC+2026"
 
 def contest_results(user, year: int) -> tuple[list, list[list]]:
     """The member's counted contest results finished in ``year``, with their rank (one query: the
@@ -37,6 +41,34 @@ def contest_results(user, year: int) -> tuple[list, list[list]]:
     return columns, rows
 
 
+def _sample_question(text: str) -> Question:
+    bank = QuestionBank.objects.create(code="export-sample", name=text[:200], description=text)
+    return Question.objects.create(bank=bank, qtype=QuestionType.SINGLE, stem=text, options=[text, text[:1] + "2"],
+                                   answer=["A"], explanation=text, category=text[:100], fingerprint="export-sample")
+
+
+def bank_sample(text: str, member) -> dict[str, bytes]:
+    """A bank export whose bank name and question texts hold ``text``."""
+    return {"bank.xlsx": export_bank(_sample_question(text).bank)}
+
+
+def results_sample(text: str, member) -> dict[str, bytes]:
+    """The results workbook (results and item analysis) of a contest whose learner's names and
+    branch, and whose question, hold ``text``."""
+    usage_id = "block-v1:Sample+KC+2026+type@knowledge_contest+block@export_sample"
+    question, learner, now = _sample_question(text), member(), timezone.now()
+    attempt = ContestAttempt.objects.create(
+        user=learner, course_id=SAMPLE_COURSE, usage_id=usage_id, number=1, status=AttemptStatus.SUBMITTED,
+        open_slot=None, started=now, deadline=now, finished=now, question_ids=[question.pk], score=1, max_score=1,
+        duration_ms=1000)
+    ContestAnswer.objects.create(attempt=attempt, question=question, usage_id=usage_id, response=["A"],
+                                 is_correct=True, points=1, answered=now)
+    ContestResult.objects.create(user=learner, course_id=SAMPLE_COURSE, usage_id=usage_id, attempt=attempt,
+                                 organization=learner.party_profile.organization, total=1, max_score=1,
+                                 duration_ms=1000)
+    return {"results.xlsx": results_workbook(usage_id)}
+
+
 def register(registry) -> None:
     registry.add_ledger_source(LedgerSource(kind=HourSource.CONTEST, label=HourSource.CONTEST.label,
                                             link=ledger_line_unit))
@@ -46,3 +78,5 @@ def register(registry) -> None:
         key="knowledge_contest_banks", label=_("Question banks"),
         url=lambda course_id: reverse("party_training:contest_banks"), count=count_course_banks, order=20))
     registry.add_job_kind(JobKind(model=ContestExport, run=run_results_export))
+    registry.add_export(ExportKind(key="knowledge_contest_bank", label=_("Question bank"), sample=bank_sample))
+    registry.add_export(ExportKind(key="knowledge_contest_results", label=_("Contest results"), sample=results_sample))

@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..core.text import clean_plain_text, count_chars
+from ..core.text import count_chars, plain_text
 from .errors import PartyClassError
 from .learners import display_name, profile_of, row_id
 from .models import PartyClassQuestion, PartyClassVote, QuestionTag
@@ -56,7 +56,7 @@ def ask_question(user, course_id: str, usage_id: str, rules: QuestionRules, *, t
         raise PartyClassError(_("Please choose whether this is a hot topic, a difficult point or a doubt."))
     if anonymous and not rules.allow_anonymous:
         raise PartyClassError(_("Anonymous questions are not allowed in this class."))
-    text = clean_plain_text(text, MAX_QUESTION_CHARS)
+    text = plain_text(text, MAX_QUESTION_CHARS, _("Your question"))
     if count_chars(text) < 2:
         raise PartyClassError(_("Please write your question."))
     if PartyClassQuestion.objects.filter(usage_id=usage_id, author=user).count() >= MAX_QUESTIONS_PER_LEARNER:
@@ -135,7 +135,7 @@ def _staff_question(usage_id: str, question_id) -> PartyClassQuestion:
 
 def answer_question(staff_user, usage_id: str, question_id, answer, *, publish: bool | None = None) -> None:
     """Save the lecturer's answer; an empty answer withdraws it."""
-    answer = clean_plain_text(answer, MAX_ANSWER_CHARS)
+    answer = plain_text(answer, MAX_ANSWER_CHARS, _("The answer"))
     question = _staff_question(usage_id, question_id)
     question.answer = answer
     question.answered_by = staff_user if answer else None

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..core.text import clean_plain_text, count_chars
+from ..core.text import count_chars, plain_text
 from .errors import PartyClassError
 from .learners import display_name, learner_row, local_minute, profile_of, row_id
 from .models import PartyClassReflection, ReflectionStatus
@@ -35,7 +35,7 @@ def reflection_state(reflection: PartyClassReflection | None, *, graded: bool) -
 
 def save_draft(user, course_id: str, usage_id: str, text) -> PartyClassReflection:
     """Autosave the draft; refused once the reflection is submitted."""
-    text = clean_plain_text(text, MAX_REFLECTION_CHARS)
+    text = plain_text(text, MAX_REFLECTION_CHARS, _("Your reflection"))
     row = learner_row(PartyClassReflection, user, course_id, usage_id, text=text)
     with transaction.atomic():
         reflection = PartyClassReflection.objects.select_for_update().get(pk=row.pk)
@@ -49,7 +49,7 @@ def save_draft(user, course_id: str, usage_id: str, text) -> PartyClassReflectio
 
 def submit_reflection(user, course_id: str, usage_id: str, text, min_chars: int) -> PartyClassReflection:
     """Submit once, at least ``min_chars`` characters counted by ``count_chars``."""
-    text = clean_plain_text(text, MAX_REFLECTION_CHARS)
+    text = plain_text(text, MAX_REFLECTION_CHARS, _("Your reflection"))
     length = count_chars(text)
     if length < min_chars:
         raise PartyClassError(_("Your reflection has %(count)d characters; at least %(min)d are required.")

@@ -10,9 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from ..core.lms import ledger_line_unit
 from ..core.models import HourEntry, HourSource
-from ..core.registry import LearningFileSection, LedgerSource
-from .models import PartyClassSignIn
+from ..core.registry import ExportKind, LearningFileSection, LedgerSource
+from .attendance import attendance, attendance_xlsx
+from .models import PartyClassSignIn, SignInMethod
 from .sign_in import method_label
+
+SAMPLE_COURSE = "course-v1:Sample+PC+2026"
 
 
 def signed_in_classes(user, year: int) -> tuple[list, list[list]]:
@@ -28,8 +31,20 @@ def signed_in_classes(user, year: int) -> tuple[list, list[list]]:
     return columns, rows
 
 
+def attendance_sample(text: str, member) -> dict[str, bytes]:
+    """The attendance workbook (both sheets and the summary) of a class whose title and whose
+    signed-in and missing members' names, organisations and positions hold ``text``."""
+    usage_id = "block-v1:Sample+PC+2026+type@party_class+block@export_sample"
+    signed, missing = member(), member()
+    PartyClassSignIn.objects.create(course_id=SAMPLE_COURSE, usage_id=usage_id, user=signed,
+                                    method=SignInMethod.ONLINE)
+    codes = [signed.party_profile.organization.code, missing.party_profile.organization.code]
+    return {"attendance.xlsx": attendance_xlsx(attendance(usage_id, codes), text)}
+
+
 def register(registry) -> None:
     registry.add_ledger_source(LedgerSource(kind=HourSource.PARTY_CLASS, label=HourSource.PARTY_CLASS.label,
                                             link=ledger_line_unit))
     registry.add_learning_file_section(LearningFileSection(
         key="party_class", title=_("Party classes signed in this year"), rows=signed_in_classes, order=10))
+    registry.add_export(ExportKind(key="party_class_attendance", label=_("Attendance"), sample=attendance_sample))

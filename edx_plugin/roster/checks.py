@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl.utils.datetime import from_excel
 
 from ..core.models import OrganizationKind
+from ..core.text import excerpt
 from .columns import (CATEGORY_LABELS, CATEGORY_SEPARATORS, DATE_EXAMPLES, HEADERS, KIND_LABELS, ORGANIZATIONS,
                       canonical_labels)
 from .tables import RowError, Table
@@ -30,6 +31,8 @@ _DATE_PATTERNS = (
 # Nobody joined the party before it was founded; an earlier date is a typing error (or a bare year).
 FIRST_JOIN_YEAR = 1921
 _username_validator = UnicodeUsernameValidator()
+# Parameters of row errors that quote a cell.
+QUOTED_PARAMS = {"value", "code", "username", "email"}
 
 
 @dataclass(slots=True)
@@ -88,13 +91,16 @@ class RowChecks:
                     self._add_member_row(table.source, number, cells)
 
     def _error(self, source: str, row: int | None, message, /, **params) -> None:
-        self.errors.append(RowError(source, row, message, params))
+        # A cell quoted in a message is quoted short: a 10,000-character name does not come back whole.
+        quoted = {key: excerpt(value) if key in QUOTED_PARAMS else value for key, value in params.items()}
+        self.errors.append(RowError(source, row, message, quoted))
 
     def _add_org_row(self, source: str, number: int, cells: dict) -> None:
         code, name, parent_code = cell_text(cells["code"]), cell_text(cells["name"]), cell_text(cells.get("parent"))
         kind_text = cell_text(cells["kind"])
         self._required(source, number, code=code, name=name, kind=kind_text)
-        self._max_length(source, number, (code, 64), (name, 200))
+        self._max_length(source, number, code=(code, 64), name=(name, 200), kind=(kind_text, 20),
+                         parent=(parent_code, 64))
         kind = KIND_LABELS.get(kind_text) or (kind_text.casefold() if kind_text.casefold() in OrganizationKind.values
                                               else "")
         if kind_text and not kind:
@@ -116,7 +122,8 @@ class RowChecks:
         email, position = cell_text(cells.get("email")), cell_text(cells.get("position"))
         self._required(source, number, username=username, full_name=full_name, organization=org_code,
                        categories=categories_text.strip(CATEGORY_SEPARATORS + " "))
-        self._max_length(source, number, (username, 150), (full_name, 100), (email, 254), (position, 100))
+        self._max_length(source, number, username=(username, 150), full_name=(full_name, 100), email=(email, 254),
+                         organization=(org_code, 64), categories=(categories_text, 200), position=(position, 100))
         if username:
             try:
                 _username_validator(username)
@@ -146,11 +153,11 @@ class RowChecks:
             if not value:
                 self._error(source, number, _("%(column)s is required."), column=HEADERS[key])
 
-    def _max_length(self, source: str, number: int, *pairs: tuple[str, int]) -> None:
-        for value, limit in pairs:
+    def _max_length(self, source: str, number: int, **cells: tuple[str, int]) -> None:
+        for key, (value, limit) in cells.items():
             if len(value) > limit:
-                self._error(source, number, _("%(value)s is longer than %(limit)d characters."),
-                            value=value, limit=limit)
+                self._error(source, number, _("%(column)s is longer than %(limit)d characters (%(count)d): %(value)s"),
+                            column=HEADERS[key], value=value, limit=limit, count=len(value))
 
     def _join_date(self, source: str, number: int, value: object) -> datetime.date | None:
         if value is None or (isinstance(value, str) and not value.strip()):

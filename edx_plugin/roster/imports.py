@@ -114,6 +114,11 @@ def import_roster_files(files: Iterable[tuple[BinaryIO, str]], *, dry_run: bool 
     except TooManyRows as exc:
         result.errors.append(exc.error)
         return result
+    if not result.errors and budget.used == 0:
+        # A header and nothing below it is a wrong file (or an unsaved one), not a successful import.
+        result.errors += [RowError(name, None, _("The file has no data rows below its header; nothing was imported."))
+                          for name in sources]
+        return result
     if progress:
         progress(budget.used, 0)
     try:

@@ -1,12 +1,11 @@
 """Roster files (roster) read into tables: CSV and XLSX, recognised from their content.
 
 A title row or two above the header is skipped; the header (Chinese or the English aliases)
-decides what a table holds. CSV text is decoded by ``core.files.decode_text``, the one decoder
-of uploaded CSV. Every data row read counts against the import's row budget.
+decides what a table holds. CSV is decoded and read by ``core.files`` (``decode_text``,
+``csv_rows``), the one reader of uploaded CSV. Every data row read counts against the import's row budget.
 """
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -19,7 +18,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from ..core.files import decode_text
+from ..core.files import FileRefused, csv_rows, decode_text
 from .columns import COLUMNS, MEMBERS, ORGANIZATIONS, SHEET_NAMES
 
 # A title row or two ("XX党委党员名册") above the header is common: look this far for it.
@@ -89,15 +88,15 @@ def read_tables(fileobj: BinaryIO, filename: str, budget: RowBudget) -> tuple[li
             "Excel 97-2003 files (.xls) are not supported: save the file as .xlsx or as CSV."))]
     if filename.lower().endswith((".xlsx", ".xlsm")):
         return [], [RowError(filename, None, _("The file is not a valid XLSX workbook."))]
-    text = decode_text(data)
-    if text is None:
-        return [], [RowError(filename, None, _(
-            "The file could not be decoded as UTF-8 or GB18030 text: save it as CSV (UTF-8) or as .xlsx."))]
-    first_line = text.split("\n", 1)[0]
-    # Excel's "Unicode text" export is tab-separated.
-    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    rows = enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
-    table, errors = _read_rows(rows, filename, (MEMBERS, ORGANIZATIONS), budget)
+    try:
+        text = decode_text(data)
+        first_line = text.split("\n", 1)[0]
+        # Excel's "Unicode text" export is tab-separated.
+        delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+        table, errors = _read_rows(enumerate(csv_rows(text, delimiter=delimiter), start=1), filename,
+                                   (MEMBERS, ORGANIZATIONS), budget)
+    except FileRefused as exc:  # undecodable, damaged, or a cell longer than a spreadsheet holds
+        return [], [RowError(filename, None, "%(reason)s", {"reason": exc.message})]
     return ([table] if table else []), errors
 
 

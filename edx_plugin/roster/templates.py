@@ -6,14 +6,13 @@ longer shaded: the notes sheet's "Required" column says which they are.
 """
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from collections.abc import Callable, Iterable
 from functools import partial
 
 from django.utils.translation import gettext, gettext_lazy as _
 
+from ..core.files import csv_text
 from ..core.xlsx import Sheet, workbook_bytes
 from .columns import COLUMNS, MEMBERS, ORGANIZATIONS, SHEET_NAMES, column_help
 
@@ -50,12 +49,8 @@ def template_csv(kind: str) -> bytes:
 
 
 def rows_csv(kind: str, rows: Iterable[list[str]]) -> bytes:
-    """A roster CSV (header plus ``rows``) in UTF-8 with a BOM."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([c.header for c in COLUMNS[kind]])
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    """A roster CSV (header plus ``rows``) in UTF-8 with a BOM, by core's one CSV writer."""
+    return csv_text([[c.header for c in COLUMNS[kind]], *rows]).encode("utf-8")
 
 
 # name in the download URL -> (file name, builder); the page picks the response by the name's suffix.

@@ -3,7 +3,6 @@ course (one text file each plus index.csv, in a zip) and the near-copy scan, wit
 the grading queue polls."""
 from __future__ import annotations
 
-import csv
 import io
 import re
 import tempfile
@@ -16,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..core import jobs
+from ..core.files import BOM, CsvWriter
 from . import near_copies
 from .models import NearCopyPair, WritingJob, WritingStatus, WritingSubmission
 from .submissions import author_name, branch_name
@@ -58,7 +58,7 @@ def _build_archive(job: WritingJob, progress) -> str:
     progress(0, total)
     statuses = dict(WritingStatus.choices)
     index = io.StringIO()
-    writer = csv.writer(index)
+    writer = CsvWriter(index)
     writer.writerow([_("File"), _("Username"), _("Name"), _("Branch"), _("Assignment"), _("Status"),
                      _("Characters"), _("Submitted"), _("Score")])
     with tempfile.TemporaryFile() as tmp:
@@ -76,7 +76,7 @@ def _build_archive(job: WritingJob, progress) -> str:
                 if done % PROGRESS_EVERY == 0:
                     progress(done)
             # A BOM so that spreadsheet programs open the Chinese index as UTF-8.
-            archive.writestr("index.csv", "\ufeff" + index.getvalue())
+            archive.writestr("index.csv", BOM + index.getvalue())
         tmp.seek(0)
         stored = default_storage.save(f"party_training/writing/archive-{job.pk}.zip", File(tmp))
     progress(total)

@@ -10,7 +10,9 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from ..core.text import normalize_text
+from ..core.errors import RuleError
+from ..core.text import plain_text
+from .errors import WritingError
 from .models import GradingFlow, ShowcaseChoice, WritingAssignment, WritingKind, WritingStatus
 from .rubrics import HUNDREDTH, rubric_points_possible
 
@@ -18,6 +20,7 @@ ITEM_TYPE = "writing_assignment"
 # A draft or piece larger than this is refused whatever the block allows (protects the database).
 HARD_MAX_CHARS = 100_000
 MAX_COMMENT_CHARS = 10_000
+MAX_TITLE_CHARS = 200
 AWARD_TIERS = ("first", "second", "third", "honourable")
 DEFAULT_TIERS = {"first": 1, "second": 2, "third": 3, "honourable": 5}
 # What a block offers before an author chooses (plain strings: blocks import no model enums).
@@ -26,9 +29,13 @@ DEFAULT_FLOW = str(GradingFlow.SINGLE.value)
 DEFAULT_SHOWCASE_CHOICE = str(ShowcaseChoice.NAMED.value)
 
 
-def short_text(value, limit: int) -> str:
-    """A title or a comment as stored: plain text (core's rule), trimmed, cut at ``limit``."""
-    return normalize_text(value or "").strip()[:limit]
+def short_text(value, limit: int, what=None) -> str:
+    """A title or a comment as stored: plain text (core's rule), trimmed; longer than ``limit`` is
+    refused with a message naming ``what``, never cut silently."""
+    try:
+        return plain_text(value or "", limit, what)
+    except RuleError as exc:  # the area's error, which its pages answer
+        raise WritingError(exc.message) from exc
 
 
 # --- names for blocks and pages -------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from ..core.text import normalize_text
 from .access import assignment_access
-from .assignments import HARD_MAX_CHARS, short_text
+from .assignments import HARD_MAX_CHARS, MAX_TITLE_CHARS, short_text
 from .errors import WritingError
 from .models import WritingAssignment, WritingDraft
 
@@ -34,7 +34,7 @@ def save_draft(user, assignment: WritingAssignment, *, title: str, text: str, re
     caller gets the newer draft back (``conflict``) instead of silently overwriting it.
     ``force`` overwrites after the learner chose to keep this page's version. Refused when the
     editor is read-only (``access.assignment_access``)."""
-    title, text = short_text(title, 200), normalize_text(text)
+    title, text = short_text(title, MAX_TITLE_CHARS, _("The title")), normalize_text(text)
     if len(text) > HARD_MAX_CHARS:
         raise WritingError(_("The text is too long to save."))
     if not isinstance(revision, int) or revision < 0:

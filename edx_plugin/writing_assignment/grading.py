@@ -94,7 +94,7 @@ def grade(submission_id: int, course_id: str, grader, *, selections, comment: st
     an approver. The grader must hold the piece's claim."""
     if action not in GRADING_ACTIONS:
         raise WritingError(_("Unknown action."))
-    comment = short_text(comment, MAX_COMMENT_CHARS)
+    comment = short_text(comment, MAX_COMMENT_CHARS, _("The comment"))
     with transaction.atomic():
         submission = locked_piece(submission_id, course_id)
         assignment = submission.assignment
@@ -145,7 +145,7 @@ def approve(submission_id: int, course_id: str, approver) -> WritingSubmission:
 
 def send_back(submission_id: int, course_id: str, approver, note: str) -> WritingSubmission:
     """Two stages: the approver does not sign the proposal off and sends it back to the graders."""
-    note = short_text(note, MAX_COMMENT_CHARS)
+    note = short_text(note, MAX_COMMENT_CHARS, _("The note"))
     if not note:
         raise WritingError(_("Say why the grade is sent back."))
     with transaction.atomic():

@@ -52,7 +52,7 @@ def set_judges_by_name(assignment: WritingAssignment, names_text: str) -> None:
 
 def judge(submission_id: int, course_id: str, judge_user, *, selections, comment: str) -> RubricAssessment:
     """A panel judge scores a contest essay (and may change the scoring until results are out)."""
-    comment = short_text(comment, MAX_COMMENT_CHARS)
+    comment = short_text(comment, MAX_COMMENT_CHARS, _("The comment"))
     with transaction.atomic():
         submission = locked_piece(submission_id, course_id)
         assignment = submission.assignment

@@ -4,17 +4,25 @@ writing of the year, and course staff find the grading queue (with the pieces wa
 course's staff tools."""
 from __future__ import annotations
 
+import io
+import zipfile
+from decimal import Decimal
+
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..core.lms import ledger_line_unit
 from ..core.models import HourSource
-from ..core.registry import JobKind, LearningFileSection, LedgerSource, StaffTool
+from ..core.registry import ExportKind, JobKind, LearningFileSection, LedgerSource, StaffTool
+from ..core.text import count_chars
 from .archives import run_job
 from .assignments import kind_label, status_label
-from .models import WritingJob, WritingStatus, WritingSubmission
-from .queue import waiting_count
+from .models import GradingFlow, WritingAssignment, WritingJob, WritingKind, WritingStatus, WritingSubmission
+from .queue import export_grades, waiting_count
+
+SAMPLE_COURSE = "course-v1:Sample+WA+2026"
 
 def _score(piece: WritingSubmission) -> str:
     """The released score ("70", "72.5"), "" before release."""
@@ -34,6 +42,36 @@ def writing_of_the_year(user, year: int) -> tuple[list, list[list]]:
     return columns, rows
 
 
+def _sample_piece(text: str, member) -> WritingSubmission:
+    """A graded piece whose assignment title, author, branch, title, text and feedback hold ``text``."""
+    usage_id = "block-v1:Sample+WA+2026+type@writing_assignment+block@export_sample"
+    now = timezone.now()
+    assignment = WritingAssignment.objects.create(
+        course_id=SAMPLE_COURSE, usage_id=usage_id, title=text[:255], kind=WritingKind.REFLECTION,
+        flow=GradingFlow.SINGLE, points_possible=Decimal(100))
+    return WritingSubmission.objects.create(
+        course_id=SAMPLE_COURSE, usage_id=usage_id, assignment=assignment, user=member(),
+        status=WritingStatus.GRADED, title=text[:200], text=text, char_count=count_chars(text), student_id="sample",
+        submission_uuid="sample", submitted_at=now, score=Decimal(80), feedback=text, released_at=now)
+
+
+def grades_sample(text: str, member) -> dict[str, bytes]:
+    _sample_piece(text, member)
+    return {"grades.xlsx": export_grades(SAMPLE_COURSE)}
+
+
+def archive_sample(text: str, member) -> dict[str, bytes]:
+    """The archive's index (the piece files inside are the learners' own text, not a table)."""
+    piece = _sample_piece(text, member)
+    job = WritingJob.objects.create(kind=WritingJob.Kind.ARCHIVE, course_id=SAMPLE_COURSE, requested_by=piece.user)
+    name = run_job(job, lambda *args: None)["file_name"]
+    try:
+        with default_storage.open(name, "rb") as stored:
+            return {"index.csv": zipfile.ZipFile(io.BytesIO(stored.read())).read("index.csv")}
+    finally:
+        default_storage.delete(name)
+
+
 def register(registry) -> None:
     registry.add_ledger_source(LedgerSource(kind=HourSource.WRITING, label=HourSource.WRITING.label,
                                             link=ledger_line_unit))
@@ -44,3 +82,6 @@ def register(registry) -> None:
         url=lambda course_id: reverse("party_training:grading_queue", kwargs={"course_id": course_id}),
         count=waiting_count, order=30))
     registry.add_job_kind(JobKind(model=WritingJob, run=run_job))
+    registry.add_export(ExportKind(key="writing_assignment_grades", label=_("Grades"), sample=grades_sample))
+    registry.add_export(ExportKind(key="writing_assignment_archive", label=_("Archive of all submissions"),
+                                   sample=archive_sample))

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from ..core.text import count_chars, normalize_text
 from .access import assignment_access
-from .assignments import DEFAULT_SHOWCASE_CHOICE, HARD_MAX_CHARS, ITEM_TYPE, short_text
+from .assignments import DEFAULT_SHOWCASE_CHOICE, HARD_MAX_CHARS, ITEM_TYPE, MAX_TITLE_CHARS, short_text
 from .drafts import follow_submitted_text
 from .errors import WritingError
 from .models import AssessmentRole, GradingFlow, ShowcaseChoice, WritingAssignment, WritingDraft, WritingKind, \
@@ -42,7 +42,7 @@ def submit(user, assignment: WritingAssignment, *, title: str, text: str, studen
     every graded block's answers do."""
     from submissions import api as submissions_api  # pylint: disable=import-outside-toplevel
 
-    title, text = short_text(title, 200), normalize_text(text).strip()
+    title, text = short_text(title, MAX_TITLE_CHARS, _("The title")), normalize_text(text).strip()
     # Closed or signed out: refused before any work (the piece itself is checked under the lock).
     assignment_access(user, assignment, submission=None).check_may_submit()
     length = check_length(assignment, text)

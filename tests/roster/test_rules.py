@@ -186,7 +186,7 @@ def test_too_many_rows_stops_the_import(demo_tree):
     (b"PK\x03\x04 broken", "broken.xlsx", "The file is not a valid XLSX workbook."),
     (b"not a zip", "renamed.xlsx", "The file is not a valid XLSX workbook."),
     (b"\x81\x30\xff\xfe\x80", "binary.csv",
-     "The file could not be decoded as UTF-8 or GB18030 text: save it as CSV (UTF-8) or as .xlsx."),
+     "The file is not text in UTF-8, GB18030 or Big5: save it as CSV UTF-8 or as .xlsx."),
     (b"", "empty.csv", "No header row found in the first 10 rows; the required columns are "
                        "用户名、姓名、所属组织编码、党员类别 / 组织编码、组织名称、组织类型."),
 ])

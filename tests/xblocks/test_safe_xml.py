@@ -31,9 +31,14 @@ def test_external_entities_are_refused_and_nothing_is_loaded(tmp_path):
     assert not CourseUnit.objects.exists() and not FieldValue.objects.exists()
 
 
-@pytest.mark.parametrize("olx", [LAUGHS, LAUGHS.replace("DOCTYPE", "doctype"), "<!ENTITY x 'y'><a/>"])
-def test_entity_declarations_are_refused(olx):
+def test_entity_declarations_are_refused():
     with pytest.raises(UnsafeXMLError):
+        parse_olx(LAUGHS)
+
+
+@pytest.mark.parametrize("olx", [LAUGHS.replace("DOCTYPE", "doctype"), "<!ENTITY x 'y'><a/>"])
+def test_declarations_outside_a_doctype_are_not_xml(olx):
+    with pytest.raises(etree.XMLSyntaxError):
         parse_olx(olx)
 
 
@@ -49,3 +54,20 @@ def test_plain_olx_parses():
 def test_uploaded_workbooks_are_read_through_defusedxml():
     from openpyxl.xml import DEFUSEDXML  # pylint: disable=import-outside-toplevel
     assert DEFUSEDXML
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_a_doctype_is_refused_whatever_the_encoding(encoding):
+    # 400 bytes of UTF-16 once became a 100,000-character display name.
+    declared = LAUGHS.replace('<?xml version="1.0"?>', f'<?xml version="1.0" encoding="{encoding.upper()}"?>')
+    data = declared.encode(encoding)
+    if encoding in ("utf-16-le", "utf-16-be"):
+        data = ("\ufeff" + declared).encode(encoding)
+    with pytest.raises(UnsafeXMLError):
+        parse_olx(data)
+
+
+def test_olx_in_utf16_without_a_doctype_parses():
+    node = parse_olx('<?xml version="1.0" encoding="UTF-16"?><party_class url_name="u" display_name="党课"/>'
+                     .encode("utf-16"))
+    assert node.get("display_name") == "党课"
