@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import numbers
 import re
 from collections.abc import Iterable, Iterator
@@ -117,29 +118,12 @@ def _is_common(encoding: str, char: str) -> bool:
 
 
 # --- reading CSV ---------------------------------------------------------------------------------
-class _RecordLines:
-    """The lines csv reads, remembering those of the record being read (to find a too-long cell)."""
-
-    def __init__(self, text: str):
-        self._lines = io.StringIO(text, newline="")
-        self.record: list[str] = []
-
-    def __iter__(self):
-        return self
-
-    def __next__(self) -> str:
-        line = next(self._lines)
-        self.record.append(line)
-        return line
-
-
 def csv_rows(text: str, dialect=csv.excel, delimiter: str | None = None) -> Iterator[list[str]]:
     """The records of CSV text, lazily. A cell longer than a spreadsheet holds, or a damaged record,
     stops the reading with ``FileRefused`` naming the row (and the column)."""
-    lines = _RecordLines(text)
     options = {"delimiter": delimiter} if delimiter else {}
-    reader = csv.reader(lines, dialect, **options)
-    number = 0
+    reader = csv.reader(io.StringIO(text, newline=""), dialect, **options)
+    number, lines_read = 0, 0
     while True:
         number += 1
         try:
@@ -147,16 +131,20 @@ def csv_rows(text: str, dialect=csv.excel, delimiter: str | None = None) -> Iter
         except StopIteration:
             return
         except csv.Error as exc:
-            record = "".join(lines.record)
+            record = _lines(text, lines_read, reader.line_num)
             column = _long_cell_column(record, reader.dialect.delimiter, reader.dialect.quotechar or '"')
             if column is not None:
                 raise cell_too_long(number, column) from exc
             raise FileRefused(_("Row %(row)d is not valid CSV (%(error)s).") % {"row": number, "error": exc}) from exc
-        lines.record = []
-        for index, cell in enumerate(cells, start=1):
-            if len(cell) > MAX_CELL_CHARS:
-                raise cell_too_long(number, index)
+        lines_read = reader.line_num
+        if cells and max(map(len, cells)) > MAX_CELL_CHARS:
+            raise cell_too_long(number, next(i for i, cell in enumerate(cells, 1) if len(cell) > MAX_CELL_CHARS))
         yield cells
+
+
+def _lines(text: str, start: int, stop: int) -> str:
+    """Physical lines ``start`` (from 0) to ``stop`` of the text: the record csv failed on."""
+    return "".join(itertools.islice(io.StringIO(text, newline=""), start, stop))
 
 
 def cell_too_long(row: int, column: int) -> FileRefused:
