@@ -13,7 +13,7 @@ from importlib.metadata import entry_points
 
 import pytest
 from django.apps import apps
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from tests.conftest import call_handler, get_block, load_block
 
@@ -88,6 +88,8 @@ def test_a_json_handler_never_fails_and_writes_nothing_when_it_refuses(block_typ
               suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                      HealthCheck.data_too_large])
     @given(body=_bodies(_vocabulary(cls, handler)), role=st.sampled_from(["learner", "staff"]))
+    @example(body=json.dumps({key: "长" * 1_000_000 for key in _vocabulary(cls, handler)[:1]} or {"x": "长" * 1_000_000},
+                             ensure_ascii=False), role="learner")  # over the 2.5 MB a request may carry
     def check(body, role):
         before = _digest()
         status, answer = call_handler(usage_id, handler, users[role], body)
