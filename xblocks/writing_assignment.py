@@ -20,7 +20,7 @@ from xblock.fields import Boolean, DateTime, Dict, Float, Integer, List, Scope, 
 from party_training.edx_plugin.core.text import COUNTING_RULE_HELP, sanitize_html
 from party_training.edx_plugin.writing_assignment import assignments, drafts, showcase, submissions
 from party_training.edx_plugin.writing_assignment.access import assignment_access
-from party_training.edx_plugin.writing_assignment.rubrics import rubric_points_possible, rubric_rows, validate_rubric
+from party_training.edx_plugin.core.rubrics import rubric_points_possible, rubric_rows, validate_rubric
 
 from .fields import CreditHoursMixin, credit_hours_field, legacy_hours_field
 from .mixins import PartyBlockMixin, StudioEditorMixin, json_handler
@@ -161,7 +161,7 @@ class WritingAssignmentBlock(CreditHoursMixin, StudioEditorMixin, PartyBlockMixi
         payload = {"saved": result.saved, "revision": result.revision, "conflict": result.conflict,
                    "time": timezone.localtime(result.updated).strftime("%H:%M:%S") if result.updated else ""}
         if result.conflict:
-            payload.update(title=result.title, text=result.text)
+            payload.update(result.values)
         return payload
 
     @json_handler(role="learner")

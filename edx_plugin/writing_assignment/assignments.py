@@ -10,9 +10,9 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from ..core.rubrics import HUNDREDTH, rubric_points_possible
 from ..core.text import normalize_text
 from .models import GradingFlow, ShowcaseChoice, WritingAssignment, WritingKind, WritingStatus
-from .rubrics import HUNDREDTH, rubric_points_possible
 
 ITEM_TYPE = "writing_assignment"
 # A draft or piece larger than this is refused whatever the block allows (protects the database).
