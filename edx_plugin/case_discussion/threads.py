@@ -52,13 +52,14 @@ def _with_author(queryset):
 
 
 def feed(config: DiscussionSettings, who: Viewer, page=1) -> dict:
-    """A page of the learner's group's analyses, newest first, with the featured ones on the first
-    page (4 queries on the first page, 3 on the others)."""
+    """A page of the learner's group's analyses but their own (shown apart), newest first, with the
+    featured ones on the first page (4 queries on the first page, 3 on the others)."""
     visible = visible_analyses(config, who)
-    total = visible.count()
+    others = visible.exclude(author_id=who.user_id)
+    total = others.count()
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(page_number(page), pages)
-    rows = list(_with_author(visible).order_by("-id")[(page - 1) * PAGE_SIZE:page * PAGE_SIZE])
+    rows = list(_with_author(others).order_by("-id")[(page - 1) * PAGE_SIZE:page * PAGE_SIZE])
     featured = list(_with_author(visible.filter(featured=True)).order_by("-id")[:FEATURED_SHOWN]) if page == 1 else []
     ids = {a.pk for a in rows} | {a.pk for a in featured}
     liked = set(CaseLike.objects.filter(user_id=who.user_id, analysis_id__in=ids)

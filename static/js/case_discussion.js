@@ -7,6 +7,10 @@ function CaseDiscussionBlock(runtime, element, args) {
   "use strict";
   var gettext = PartyTraining.translator(args.i18n);
   if (!args.signedIn) { return; }
+  if (args.staff) {  /* course staff get the staff view instead of the learner's */
+    if (typeof window.CaseDiscussionStaff === "function") { window.CaseDiscussionStaff(runtime, element, args); }
+    return;
+  }
   var root = element.querySelector(".party-case");
   var form = root.querySelector(".party-case__editor");
   var posted = root.querySelector(".party-case__posted");
@@ -178,12 +182,11 @@ function CaseDiscussionBlock(runtime, element, args) {
     }
     more.addEventListener("click", function () { fetchPage(replyPage + 1); });
     var replyForm = el("form", "party-case__reply-form");
-    var label = el("label", "visually-hidden", gettext("Your reply"));
+    var label = el("label", "", gettext("Your reply"));
     var input = el("textarea");
     input.id = "case-reply-" + analysis.id + "-" + Math.random().toString(36).slice(2);
     label.htmlFor = input.id;
     input.rows = 2;
-    input.placeholder = gettext("Your reply");
     var send = el("button", "party-button party-button--primary", gettext("Reply"));
     send.type = "submit";
     var note = el("p", "party-message");
@@ -206,16 +209,15 @@ function CaseDiscussionBlock(runtime, element, args) {
     item.appendChild(byline(analysis));
     item.appendChild(answersList(analysis));
     var actions = el("div", "party-actions");
-    var like = el("button", "party-button party-case__like", "👍 " + analysis.likes);
+    var like = el("button", "party-button party-case__like", gettext("Like (%(count)s)", {count: analysis.likes}));
     like.type = "button";
-    like.setAttribute("aria-label", gettext("Like (%(count)s likes)", {count: analysis.likes}));
     like.setAttribute("aria-pressed", analysis.liked ? "true" : "false");
     like.disabled = analysis.liked || analysis.mine;
     like.addEventListener("click", function () {
       like.disabled = true;
       PartyTraining.post(runtime, element, "like", {analysis_id: analysis.id}).then(function () {
         analysis.likes += 1;
-        like.textContent = "👍 " + analysis.likes;
+        like.textContent = gettext("Like (%(count)s)", {count: analysis.likes});
         like.setAttribute("aria-pressed", "true");
       }).catch(function (error) { PartyTraining.showMessage(feedMessage, error.message, "error"); });
     });
@@ -273,5 +275,4 @@ function CaseDiscussionBlock(runtime, element, args) {
   root.querySelector("[data-action=next]").addEventListener("click", function () { goTo(page + 1); });
   function load() { return PartyTraining.get(runtime, element, "state").then(render); }
   load().catch(function (error) { PartyTraining.showMessage(feedMessage, error.message, "error"); });
-  if (args.staff && typeof window.CaseDiscussionStaff === "function") { window.CaseDiscussionStaff(runtime, element, args); }
 }

@@ -143,7 +143,7 @@ function CaseDiscussionStaff(runtime, element, args) {
     var line = el("p", "party-case__byline");
     line.appendChild(el("strong", "", post.author));
     line.appendChild(document.createTextNode(" · " + post.created + (post.edited ? " · " + gettext("edited at %(time)s", {time: post.edited}) : "")
-      + " · 👍 " + post.likes + " · " + gettext("Replies (%(count)s)", {count: post.replies})));
+      + " · " + gettext("%(likes)s likes · %(replies)s replies", {likes: post.likes, replies: post.replies})));
     if (post.featured) { line.appendChild(el("span", "party-case__badge", gettext("Featured"))); }
     card.appendChild(line);
     if (post.hidden) { card.appendChild(el("p", "party-case__hidden", gettext("Hidden: %(reason)s", {reason: post.hidden_reason}))); }

@@ -1,7 +1,9 @@
 """Fixtures of the case discussion tests (case_discussion): blocks in each mode and grouping, a
 branch tree with learners in two branches, course staff."""
 import pytest
+from django.contrib.auth import get_user_model
 
+from party_training.edx_plugin.case_discussion.models import CaseAnalysis, CaseGroup, CaseMember
 from tests.conftest import call_handler, load_block
 
 RUBRIC = """
@@ -29,6 +31,19 @@ def post(usage_id, user, answers=None):
     status, body = call_handler(usage_id, "submit", user, {"answers": answers or ANSWERS})
     assert status == 200, body
     return body
+
+
+def fill_group(usage_id: str, group: CaseGroup, count: int, prefix: str) -> list[CaseAnalysis]:
+    """``count`` learners of ``group`` with an analysis each, written in bulk."""
+    User = get_user_model()
+    User.objects.bulk_create([User(username=f"{prefix}{n}") for n in range(count)])
+    users = list(User.objects.filter(username__startswith=prefix).order_by("pk"))
+    CaseMember.objects.bulk_create([CaseMember(usage_id=usage_id, user=u, group=group) for u in users])
+    members = CaseMember.objects.filter(usage_id=usage_id, user__in=users)
+    CaseAnalysis.objects.bulk_create([CaseAnalysis(
+        member=m, course_id="c", usage_id=usage_id, group=group, author_id=m.user_id, answers=ANSWERS,
+        char_count=40, featured=m.user_id % 97 == 0) for m in members])
+    return list(CaseAnalysis.objects.filter(usage_id=usage_id, group=group).order_by("id"))
 
 
 @pytest.fixture
