@@ -48,7 +48,7 @@ function CaseDiscussionStudio(runtime, element, args) {
   var makers = {
     questions: function (value) {
       var row = el("li", "party-case-studio__row");
-      row.appendChild(input(gettext("Question"), value || ""));
+      row.appendChild(input(gettext("Guiding question"), value || ""));
       row.appendChild(rowTools(row));
       return row;
     },
