@@ -17,8 +17,7 @@ from webob import Response
 from xblock.core import XBlock
 from xblock.fields import Boolean, DateTime, Float, Integer, List, Scope, String
 
-from party_training.edx_plugin.case_discussion import analyses, discussions, grading, groups, moderation, staff
-from party_training.edx_plugin.case_discussion import threads
+from party_training.edx_plugin.case_discussion import analyses, discussions, grading, groups, moderation, staff, threads
 from party_training.edx_plugin.case_discussion.access import may_see_peers, viewer
 from party_training.edx_plugin.case_discussion.exports import discussion_workbook
 from party_training.edx_plugin.core import xlsx

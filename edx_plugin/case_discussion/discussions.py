@@ -6,9 +6,9 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ..core.block_settings import keep_current
 from ..core.rubrics import HUNDREDTH, rubric_points_possible, validate_rubric
 from .models import CaseDiscussion, DiscussionMode, GroupingMode
 
@@ -66,28 +66,9 @@ class DiscussionSettings:
 def sync_discussion(config: DiscussionSettings) -> CaseDiscussion:
     """The plugin's copy of a block's settings, created or brought up to date (one query when current)."""
     values = {"course_id": config.course_id, "title": config.title[:255], "questions": list(config.questions),
-              "grouping": config.grouping,
-              "group_size": config.group_size, "rubric": config.rubric if config.is_graded else [],
+              "grouping": config.grouping, "group_size": config.group_size, "rubric": config.rubric if config.is_graded else [],
               "max_score": config.max_score if config.is_graded else Decimal("0"), "hours": config.hours}
-    discussion = CaseDiscussion.objects.filter(usage_id=config.usage_id).first()
-    if discussion is None:
-        try:
-            with transaction.atomic():
-                return CaseDiscussion.objects.create(usage_id=config.usage_id, **values)
-        except IntegrityError:
-            discussion = CaseDiscussion.objects.get(usage_id=config.usage_id)
-    changed = [name for name, value in values.items() if _differs(getattr(discussion, name), value)]
-    if changed:
-        for name in changed:
-            setattr(discussion, name, values[name])
-        discussion.save(update_fields=changed + ["updated"])
-    return discussion
-
-
-def _differs(stored, value) -> bool:
-    if isinstance(stored, Decimal) or isinstance(value, Decimal):
-        return Decimal(str(stored)) != Decimal(str(value))
-    return stored != value
+    return keep_current(CaseDiscussion, config.usage_id, values)
 
 
 def settings_of(discussion: CaseDiscussion) -> DiscussionSettings:

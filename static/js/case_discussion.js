@@ -25,12 +25,7 @@ function CaseDiscussionBlock(runtime, element, args) {
   var revision = args.revision || 0, timer = null, saving = false, conflict = null, editing = false;
   var state = null, page = 1;
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) { node.className = className; }
-    if (text !== undefined && text !== null) { node.textContent = text; }
-    return node;
-  }
+  var el = PartyTraining.el;
   /* A GET of a handler with query parameters (pages of the feed and of a thread). */
   function getWith(handler, params) {
     var url = runtime.handlerUrl(element, handler);

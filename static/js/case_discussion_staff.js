@@ -9,12 +9,7 @@ function CaseDiscussionStaff(runtime, element, args) {
   var body = element.querySelector(".party-case__staff-body");
   var currentGroup = null;
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) { node.className = className; }
-    if (text !== undefined && text !== null) { node.textContent = text; }
-    return node;
-  }
+  var el = PartyTraining.el;
   function button(text, handler, primary) {
     var node = el("button", "party-button" + (primary ? " party-button--primary" : ""), text);
     node.type = "button";

@@ -8,12 +8,7 @@ function CaseDiscussionStudio(runtime, element, args) {
   var form = element.querySelector(".party-studio-form");
   var counter = 0;
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) { node.className = className; }
-    if (text !== undefined && text !== null) { node.textContent = text; }
-    return node;
-  }
+  var el = PartyTraining.el;
   function input(labelText, value, kind) {
     var wrap = el("span", "party-case-studio__input");
     var control = el("input");

@@ -65,7 +65,15 @@
       if (runtime.notify) { runtime.notify("error", {title: error.message, message: error.message}); }
     });
   }
+  /* An element with a class and a text (user text always goes in as text, never as markup). */
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    return node;
+  }
   window.PartyTraining = {
+    el: el,
     studioSave: studioSave,
     translator: translator,
     post: function (runtime, element, handler, data) { return call(runtime, element, handler, data, "POST"); },
