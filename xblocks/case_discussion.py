@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from lxml import etree
@@ -17,9 +18,9 @@ from webob import Response
 from xblock.core import XBlock
 from xblock.fields import Boolean, DateTime, Float, Integer, List, Scope, String
 
-from party_training.edx_plugin.case_discussion import analyses, discussions, grading, groups, moderation, staff, threads
+from party_training.edx_plugin.case_discussion import analyses, discussions, exports, grading, groups, moderation
+from party_training.edx_plugin.case_discussion import staff, threads
 from party_training.edx_plugin.case_discussion.access import may_see_peers, viewer
-from party_training.edx_plugin.case_discussion.exports import discussion_workbook
 from party_training.edx_plugin.core import xlsx
 from party_training.edx_plugin.core.links import materials_valid, safe_materials
 from party_training.edx_plugin.core.rubrics import rubric_rows, validate_rubric
@@ -230,9 +231,15 @@ class CaseDiscussionBlock(CreditHoursMixin, StudioEditorMixin, PartyBlockMixin, 
 
     @page_handler(role="staff")
     def export(self, request, suffix=""):
-        """The whole discussion as XLSX (groups, members, analyses, replies, likes, grades)."""
+        """The whole discussion as XLSX (groups, members, analyses, replies, likes, grades); a large one
+        is prepared in the background from the course's discussions page."""
+        config = self._config()
+        if exports.needs_background_export(config.usage_id):
+            discussion = discussions.sync_discussion(config)
+            url = reverse("party_training:case_discussions", kwargs={"course_id": config.course_id})
+            return Response(status=302, location=f"{url}?discussion={discussion.pk}#cd-export")
         filename = f"case-discussion-{self.scope_ids.usage_id.block_id}.xlsx"
-        return Response(body=discussion_workbook(self._config()), content_type=xlsx.CONTENT_TYPE,
+        return Response(body=exports.discussion_workbook(config), content_type=xlsx.CONTENT_TYPE,
                         content_disposition=f'attachment; filename="{filename}"')
 
     # --- Studio --------------------------------------------------------------------------------

@@ -6,10 +6,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..core.models import Organization
+from ..core.models import BackgroundJob, Organization
 
 __all__ = [
-    "CaseAnalysis", "CaseDiscussion", "CaseDraft", "CaseGrade", "CaseGroup", "CaseLike", "CaseMember", "CaseReply",
+    "CaseAnalysis", "CaseDiscussion", "CaseDraft", "CaseExportJob", "CaseGrade", "CaseGroup", "CaseLike", "CaseMember",
+    "CaseReply",
     "DiscussionMode", "GroupingMode",
 ]
 
@@ -179,3 +180,19 @@ class CaseGrade(models.Model):
         verbose_name = _("discussion grade")
         verbose_name_plural = _("discussion grades")
         constraints = [models.UniqueConstraint(fields=["usage_id", "user"], name="party_cgrade_unique")]
+
+
+class CaseExportJob(BackgroundJob):
+    """The XLSX export of a large discussion, written by a background job (``core.jobs``) into the
+    site's file storage."""
+
+    usage_id = models.CharField(_("course component"), max_length=255)
+    course_id = models.CharField(_("course"), max_length=255)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                     verbose_name=_("requested by"))
+
+    class Meta:
+        verbose_name = _("discussion export")
+        verbose_name_plural = _("discussion exports")
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["usage_id", "created"], name="party_cexport_usage")]

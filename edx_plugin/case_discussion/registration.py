@@ -1,7 +1,7 @@
 """What case discussions (case_discussion) contribute to what gathers from every area: the ledger's
 "case discussion" lines link to the discussion's unit, the learning file lists the discussions a
 member joined that year, and course staff find the course's discussions (with their exports)
-among the staff tools."""
+among the staff tools; large exports run as background jobs."""
 from __future__ import annotations
 
 from django.db.models import OuterRef, Subquery
@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from ..core.lms import ledger_line_unit
 from ..core.models import HourSource
-from ..core.registry import LearningFileSection, LedgerSource, StaffTool
+from ..core.registry import JobKind, LearningFileSection, LedgerSource, StaffTool
 from .discussions import local_time
-from .models import CaseDiscussion, CaseGrade, CaseMember
+from .exports import run_export
+from .models import CaseDiscussion, CaseExportJob, CaseGrade, CaseMember
 
 
 def discussions_joined(user, year: int) -> tuple[list, list[list]]:
@@ -40,3 +41,4 @@ def register(registry) -> None:
         key="case_discussion", label=_("Case discussions"),
         url=lambda course_id: reverse("party_training:case_discussions", kwargs={"course_id": course_id}),
         count=count_discussions, order=40))
+    registry.add_job_kind(JobKind(model=CaseExportJob, run=run_export))

@@ -112,3 +112,36 @@ def test_xss_in_every_field_is_inert_for_author_peer_and_staff(client, people, m
             status, body = call_handler(usage_id, handler, viewer, {"group_id": "1"}, method="GET")
             if status == 200:  # JSON: scripts put every user text in as text; the summary is sanitised
                 assert "<script" not in json.dumps(body.get("summary", ""))
+
+
+def test_a_large_discussion_is_exported_by_a_background_job_once(client, busy, people, settings, tmp_path,
+                                                                   django_capture_on_commit_callbacks):
+    from django.core.files.storage import default_storage  # pylint: disable=import-outside-toplevel
+    from party_training.edx_plugin.case_discussion.models import CaseExportJob  # pylint: disable=import-outside-toplevel
+    from party_training.edx_plugin.core.models import JobStatus  # pylint: disable=import-outside-toplevel
+    from party_training.edx_plugin.core.tasks import run_job  # pylint: disable=import-outside-toplevel
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.PARTY_TRAINING = {"EXPORT_SYNC_LIMIT": 2}  # 2 analyses + 1 reply: large
+    CourseRole.objects.create(user=people["staff"], course_id=COURSE_ID)
+    client.force_login(people["staff"])
+    discussion = CaseDiscussion.objects.get(usage_id=busy)
+    export_url = f"{PAGE}{discussion.pk}/export.xlsx"
+    assert client.get(export_url).status_code == 302  # not at once: to the page that prepares it
+    status, _ = call_handler(busy, "export", people["staff"], method="GET")
+    assert status == 302
+    assert "这个研讨规模较大" in client.get(f"{PAGE}?discussion={discussion.pk}").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(export_url).status_code == 302
+    job = CaseExportJob.objects.get()
+    assert job.status == JobStatus.DONE and job.total == 3 and default_storage.exists(job.file_name)
+    run_job(CaseExportJob._meta.label_lower, job.pk)  # the broker delivers it again: nothing happens
+    assert CaseExportJob.objects.get().finished == job.finished
+    page = client.get(f"{PAGE}?discussion={discussion.pk}").content.decode()
+    download = f"{PAGE}export/{job.pk}/"
+    assert download in page
+    response = client.get(download)
+    assert response.status_code == 200 and len(load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+                                                .sheetnames) == 6
+    client.force_login(people["a"])
+    assert client.get(download).status_code == 403
+    assert client.get(f"/party-training/case/course-v1:Other+X+1/export/{job.pk}/").status_code == 404
