@@ -124,6 +124,12 @@ class DemoUserService(UserService):
         self._user = user
 
     def get_current_user(self):
+        # Built once per runtime (one request), as the LMS's service does: every handler asks for it.
+        if getattr(self, "_xblock_user", None) is None:
+            self._xblock_user = self._build_user()
+        return self._xblock_user
+
+    def _build_user(self):
         user = self._user
         authenticated = bool(user and user.is_authenticated)
         staff = authenticated and is_course_staff_user(user)

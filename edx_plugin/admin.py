@@ -1,5 +1,6 @@
 """Admin of the plugin: core's models, then each area's (the roster area adds its import pages
 to the organisation admin)."""
+from .case_discussion import admin as case_discussion_admin  # noqa: F401  pylint: disable=unused-import
 from .core import admin as core_admin  # noqa: F401  pylint: disable=unused-import
 from .knowledge_contest import admin as knowledge_contest_admin  # noqa: F401  pylint: disable=unused-import
 from .party_class import admin as party_class_admin  # noqa: F401  pylint: disable=unused-import

@@ -1,4 +1,5 @@
 """Plugin models, one module per area; every model is imported here so Django finds it."""
+from .case_discussion.models import *  # noqa: F401,F403
 from .core.models import *  # noqa: F401,F403
 from .knowledge_contest.models import *  # noqa: F401,F403
 from .party_class.models import *  # noqa: F401,F403

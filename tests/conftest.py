@@ -134,6 +134,23 @@ def run_together(calls):
     return results, errors
 
 
+def race_handlers(calls):
+    """Handler calls ``(user, usage_id, handler, data)`` posted at the same moment, each through its own
+    client and connection (see ``run_together``); returns their (status, JSON) in call order."""
+    def call(user, usage_id, handler, data):
+        def post():
+            client = Client()
+            client.force_login(user)
+            response = client.post(f"/xblock/{usage_id}/handler/{handler}", json.dumps(data),
+                                   content_type="application/json")
+            return response.status_code, json.loads(response.content)
+        return post
+
+    results, errors = run_together([call(*args) for args in calls])
+    assert not errors, errors
+    return results
+
+
 def race(target, threads: int = 8):
     """``target`` called by ``threads`` threads at once; see ``run_together``."""
     return run_together([target] * threads)

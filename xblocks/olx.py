@@ -134,3 +134,36 @@ def inner_html(node) -> str:
     if node is None:
         return ""
     return ((node.text or "") + "".join(etree.tostring(child, encoding="unicode") for child in node)).strip()
+
+
+def whole_number(block, field_name: str, raw) -> int:
+    """A whole number of 0 or more from a child element (a rubric level's points, an award tier's
+    count); anything else is refused the way ``read_attributes`` refuses a bad attribute."""
+    text = (raw or "").strip()
+    if not text.isdigit():
+        raise OLXError(block.scope_ids.block_type, str(block.scope_ids.usage_id), field_name, raw or "")
+    return int(text)
+
+
+def read_rubric(block, node, field_name: str = "rubric") -> list | None:
+    """``<rubric><criterion name><level name points/>…</criterion></rubric>`` as a rubric list, or None
+    when the node has no rubric."""
+    rubric = node.find("rubric")
+    if rubric is None:
+        return None
+    return [{
+        "name": criterion.get("name", ""),
+        "levels": [{"name": level.get("name", ""), "points": whole_number(block, field_name, level.get("points"))}
+                   for level in criterion.iterfind("level")],
+    } for criterion in rubric.iterfind("criterion")]
+
+
+def write_rubric(node, rubric: list) -> None:
+    """The rubric as ``read_rubric`` reads it (nothing when empty)."""
+    if not rubric:
+        return
+    element = etree.SubElement(node, "rubric")
+    for criterion in rubric:
+        crit = etree.SubElement(element, "criterion", name=str(criterion.get("name", "")))
+        for level in criterion.get("levels", []):
+            etree.SubElement(crit, "level", name=str(level.get("name", "")), points=str(level.get("points", 0)))

@@ -20,11 +20,11 @@ from xblock.fields import Boolean, DateTime, Dict, Float, Integer, List, Scope, 
 from party_training.edx_plugin.core.text import COUNTING_RULE_HELP, sanitize_html
 from party_training.edx_plugin.writing_assignment import assignments, drafts, showcase, submissions
 from party_training.edx_plugin.writing_assignment.access import assignment_access
-from party_training.edx_plugin.writing_assignment.rubrics import rubric_points_possible, rubric_rows, validate_rubric
+from party_training.edx_plugin.core.rubrics import rubric_points_possible, rubric_rows, validate_rubric
 
 from .fields import CreditHoursMixin, credit_hours_field, legacy_hours_field
 from .mixins import PartyBlockMixin, StudioEditorMixin, json_handler
-from .olx import OLXError, inner_html, read_attributes, write_attributes
+from .olx import inner_html, read_attributes, read_rubric, whole_number, write_attributes, write_rubric
 
 SCALAR_FIELDS = (
     "display_name", "kind", "book_title", "book_author", "min_chars", "max_chars", "due", "grading_flow",
@@ -161,7 +161,7 @@ class WritingAssignmentBlock(CreditHoursMixin, StudioEditorMixin, PartyBlockMixi
         payload = {"saved": result.saved, "revision": result.revision, "conflict": result.conflict,
                    "time": timezone.localtime(result.updated).strftime("%H:%M:%S") if result.updated else ""}
         if result.conflict:
-            payload.update(title=result.title, text=result.text)
+            payload.update(result.values)
         return payload
 
     @json_handler(role="learner")
@@ -211,16 +211,12 @@ class WritingAssignmentBlock(CreditHoursMixin, StudioEditorMixin, PartyBlockMixi
         prompt = node.find("prompt")
         if prompt is not None:
             block.prompt = sanitize_html(inner_html(prompt))
-        rubric = node.find("rubric")
+        rubric = read_rubric(block, node)
         if rubric is not None:
-            block.rubric = [{
-                "name": criterion.get("name", ""),
-                "levels": [{"name": level.get("name", ""), "points": _whole(block, "rubric", level.get("points"))}
-                           for level in criterion.iterfind("level")],
-            } for criterion in rubric.iterfind("criterion")]
+            block.rubric = rubric
         awards = node.find("awards")
         if awards is not None:
-            block.award_tiers = {a.get("tier"): _whole(block, "award_tiers", a.get("count"))
+            block.award_tiers = {a.get("tier"): whole_number(block, "award_tiers", a.get("count"))
                                  for a in awards.iterfind("award") if a.get("tier") in assignments.AWARD_TIERS}
         return block
 
@@ -232,12 +228,7 @@ class WritingAssignmentBlock(CreditHoursMixin, StudioEditorMixin, PartyBlockMixi
             node.set("credit_hours", repr(float(self.credit_hours_value())))  # stored under the old name
         if self.prompt:
             etree.SubElement(node, "prompt").text = etree.CDATA(self.prompt)
-        if self.rubric:
-            rubric = etree.SubElement(node, "rubric")
-            for criterion in self.rubric:
-                crit = etree.SubElement(rubric, "criterion", name=str(criterion.get("name", "")))
-                for level in criterion.get("levels", []):
-                    etree.SubElement(crit, "level", name=str(level.get("name", "")), points=str(level.get("points", 0)))
+        write_rubric(node, self.rubric)
         if self.fields["award_tiers"].is_set_on(self):
             awards = etree.SubElement(node, "awards")
             for tier, count in self.award_tiers.items():
@@ -249,11 +240,3 @@ class WritingAssignmentBlock(CreditHoursMixin, StudioEditorMixin, PartyBlockMixi
                 "max_chars": self.max_chars, "due": self.due.isoformat() if self.due else None,
                 "rubric": json.loads(json.dumps(self.rubric)), "max_score": self.max_score()}
 
-
-def _whole(block, field_name: str, raw) -> int:
-    """A whole number of 0 or more from a rubric level or an award tier; anything else is refused
-    the way ``xblocks.olx`` refuses a bad attribute."""
-    text = (raw or "").strip()
-    if not text.isdigit():
-        raise OLXError(block.scope_ids.block_type, str(block.scope_ids.usage_id), field_name, raw or "")
-    return int(text)

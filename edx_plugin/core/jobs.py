@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import datetime
 import logging
+import tempfile
 from dataclasses import dataclass
 
 from celery import current_app
 from django.conf import settings
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone, translation
@@ -36,6 +38,16 @@ TASK_NAME = "party_training.jobs.run"
 
 class JobError(RuleError):
     """The work refused with a message meant for the requester (already translated)."""
+
+
+def store_file(content: bytes, folder: str, stem: str, extension: str = "xlsx") -> str:
+    """Put a job's file (``content``) into the site's storage under ``party_training/<folder>/``, its
+    name stamped with the local time; returns the stored name (the job's ``file_name``)."""
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    with tempfile.TemporaryFile() as tmp:
+        tmp.write(content)
+        tmp.seek(0)
+        return default_storage.save(f"party_training/{folder}/{stem}-{stamp}.{extension}", File(tmp))
 
 
 def enqueue(job) -> None:

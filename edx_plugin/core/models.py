@@ -128,6 +128,7 @@ class HourSource(models.TextChoices):
     PARTY_CLASS = "party_class", _("Party class")
     CONTEST = "contest", _("Knowledge contest")
     WRITING = "writing", _("Writing assignment")
+    CASE_DISCUSSION = "case_discussion", _("Case discussion")
     ROTATION = "rotation", _("Rotation training session")
     COURSE = "course", _("Course passed")
     SELF_STUDY = "self_study", _("Self-study")

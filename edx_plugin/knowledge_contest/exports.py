@@ -4,7 +4,6 @@ and the finished job's file for staff of its course.
 """
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 
 from django.core.files import File
@@ -81,11 +80,7 @@ def run_results_export(export: ContestExport, progress: Callable[[int, int | Non
     """The work of a claimed export job: the workbook into a temporary file, then into the site's
     storage, reporting progress."""
     content = results_workbook(export.usage_id, progress=progress)
-    with tempfile.TemporaryFile() as tmp:
-        tmp.write(content)
-        tmp.seek(0)
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        name = default_storage.save(f"party_training/contests/results-{export.pk}-{stamp}.xlsx", File(tmp))
+    name = jobs.store_file(content, "contests", f"results-{export.pk}")
     return {"file_name": name, "done": export.total}
 
 

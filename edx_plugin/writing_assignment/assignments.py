@@ -7,14 +7,14 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from ..core.block_settings import keep_current
 from ..core.errors import RuleError
+from ..core.rubrics import HUNDREDTH, rubric_points_possible
 from ..core.text import plain_text
 from .errors import WritingError
 from .models import GradingFlow, ShowcaseChoice, WritingAssignment, WritingKind, WritingStatus
-from .rubrics import HUNDREDTH, rubric_points_possible
 
 ITEM_TYPE = "writing_assignment"
 # A draft or piece larger than this is refused whatever the block allows (protects the database).
@@ -133,19 +133,7 @@ class AssignmentSettings:
 def sync_assignment(settings: AssignmentSettings) -> WritingAssignment:
     """Keep the plugin's copy of a block's settings current: one read when nothing changed."""
     values = settings.as_fields()
-    assignment = WritingAssignment.objects.filter(usage_id=settings.usage_id).first()
-    if assignment is None:
-        try:
-            with transaction.atomic():
-                return WritingAssignment.objects.create(usage_id=settings.usage_id, **values)
-        except IntegrityError:
-            assignment = WritingAssignment.objects.get(usage_id=settings.usage_id)
-    changed = {name: value for name, value in values.items() if getattr(assignment, name) != value}
-    if changed:
-        for name, value in changed.items():
-            setattr(assignment, name, value)
-        assignment.save(update_fields=[*changed, "updated"])
-    return assignment
+    return keep_current(WritingAssignment, settings.usage_id, values)
 
 
 def course_assignments(course_id: str) -> list[WritingAssignment]:

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 
 from ..core.ledger import credit_hours
 from ..core.models import HourSource
+from ..core.rubrics import score_selections
 from .access import WAITING, holds_claim, proposal_of
 from .assignments import MAX_COMMENT_CHARS, short_text
 from .errors import WritingError
 from .models import AssessmentRole, GradingFlow, RubricAssessment, WritingStatus, WritingSubmission
-from .rubrics import score_selections
 
 CLAIM_MINUTES = 30
 GRADING_ACTIONS = ("grade", "return")

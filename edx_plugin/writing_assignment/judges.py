@@ -12,13 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..core.permissions import is_course_staff
+from ..core.rubrics import HUNDREDTH, ZERO, score_selections
 from .access import WAITING, is_judge
 from .assignments import AWARD_TIERS, MAX_COMMENT_CHARS, award_label, short_text
 from .errors import WritingError
 from .grading import locked_piece, release_score
 from .models import AssessmentRole, GradingFlow, RubricAssessment, WritingAssignment, WritingJudge, WritingStatus, \
     WritingSubmission
-from .rubrics import HUNDREDTH, ZERO, score_selections
 
 __all__ = [
     "Standing", "contest_standings", "final_score", "is_judge", "judge", "judge_progress", "publish_contest",

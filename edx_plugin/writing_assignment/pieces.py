@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from ..core.rubrics import rubric_rows, validate_rubric
 from .access import piece_access
 from .assignments import award_label, flow_label, kind_label, status_label
 from .errors import WritingError
@@ -15,7 +16,6 @@ from .grading import GRADING_ACTIONS, approve, claim, grade, release_claim, send
 from .judges import judge
 from .models import NearCopyPair, WritingSubmission
 from .near_copies import shared_runs
-from .rubrics import rubric_rows, validate_rubric
 from .submissions import author_name
 
 PIECE_ACTIONS = ("claim", "unclaim", *GRADING_ACTIONS, "approve", "send_back", "judge", "showcase_on",

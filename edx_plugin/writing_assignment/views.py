@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from party_training.resources import read_static
 
+from ..core.errors import RuleError
 from ..core.js_catalog import js_catalog
 from ..core.pages import render_page, xlsx_response
 from ..core.permissions import is_course_staff
@@ -74,7 +75,7 @@ def grade_piece(request, course_id, pk):
         action = request.POST.get("action", "")
         try:
             pieces.perform(action, submission, request.user, request.POST)
-        except WritingError as exc:
+        except RuleError as exc:
             error, status = exc.message, exc.status
             submission.refresh_from_db()
         else:
@@ -160,7 +161,7 @@ def contest_panel(request, course_id, pk):
                 judges.publish_contest(assignment, request.user)
             else:
                 raise WritingError(_("Unknown action."))
-        except WritingError as exc:
+        except RuleError as exc:
             error, status = exc.message, exc.status
         else:
             return HttpResponseRedirect(request.path)

@@ -46,7 +46,35 @@
       });
     };
   }
+  /* A Studio editor's save: post the values to studio_submit, show the block's errors next to
+     their fields ([data-error-for]) and tell Studio (runtime.notify). */
+  function studioSave(runtime, element, form, values) {
+    var message = form.querySelector(".party-message");
+    form.querySelectorAll(".party-field-error").forEach(function (node) { node.textContent = ""; });
+    if (runtime.notify) { runtime.notify("save", {state: "start"}); }
+    return call(runtime, element, "studio_submit", {values: values}, "POST").then(function () {
+      showMessage(message, form.getAttribute("data-saved"), "success");
+      if (runtime.notify) { runtime.notify("save", {state: "end"}); }
+    }).catch(function (error) {
+      var fields = (error.body && error.body.fields) || {};
+      Object.keys(fields).forEach(function (name) {
+        var slot = form.querySelector('[data-error-for="' + name + '"]');
+        if (slot) { slot.textContent = fields[name]; }
+      });
+      showMessage(message, error.message, "error");
+      if (runtime.notify) { runtime.notify("error", {title: error.message, message: error.message}); }
+    });
+  }
+  /* An element with a class and a text (user text always goes in as text, never as markup). */
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    return node;
+  }
   window.PartyTraining = {
+    el: el,
+    studioSave: studioSave,
     translator: translator,
     post: function (runtime, element, handler, data) { return call(runtime, element, handler, data, "POST"); },
     get: function (runtime, element, handler) { return call(runtime, element, handler, null, "GET"); },

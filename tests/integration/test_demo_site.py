@@ -52,7 +52,7 @@ def test_course_staff_find_the_tools_every_area_registered(demo, client):  # pyl
     assert "本课程的教学管理工具" not in client.get(url).content.decode()
     assert client.login(username="instructor", password="demo1234")
     html = client.get(url).content.decode()
-    assert "本课程的教学管理工具" in html and "评阅队列" in html and "题库管理" in html
+    assert "本课程的教学管理工具" in html and "评阅队列" in html and "题库管理" in html and "案例研讨" in html
     assert f'href="/party-training/writing/{course_id}/"' in html
 
 

@@ -1,37 +1,18 @@
 """Concurrent requests on MariaDB (threads, each with its own connection, through the handler
 endpoint): a second sign-in or vote changes nothing, many voters lose no vote and deadlock
 nothing, and completion is published and credited once."""
-import json
-
 import pytest
-from django.test import Client
 
 from party_training.edx_plugin.core.models import HourEntry
 from party_training.edx_plugin.party_class.models import PartyClassQuestion, PartyClassSignIn, PartyClassVote
 from party_training.edx_plugin.core import sign_in_code
 from party_training.edx_plugin.party_class import sign_in
-from tests.conftest import load_block, run_together
+from tests.conftest import load_block, race_handlers
 
 from .conftest import FULL_OLX, events
 
 pytestmark = [pytest.mark.mysql, pytest.mark.django_db(transaction=True)]
 THREADS = 8
-
-
-def race(calls):
-    """Run (user, usage_id, handler, data) handler calls at once, each with its own client."""
-    def call(user, usage_id, handler, data):
-        def post():
-            client = Client()
-            client.force_login(user)
-            response = client.post(f"/xblock/{usage_id}/handler/{handler}", json.dumps(data),
-                                   content_type="application/json")
-            return response.status_code, json.loads(response.content)
-        return post
-
-    results, errors = run_together([call(*args) for args in calls])
-    assert not errors, errors
-    return results
 
 
 @pytest.fixture
@@ -41,7 +22,7 @@ def usage_id():
 
 def test_concurrent_sign_ins_of_one_learner_make_one_row(usage_id, people):
     code = sign_in_code.current_code(usage_id, 30)[0]
-    results = race([(people["a"], usage_id, "sign_in", {"method": "onsite", "code": code})] * THREADS)
+    results = race_handlers([(people["a"], usage_id, "sign_in", {"method": "onsite", "code": code})] * THREADS)
     assert all(status == 200 for status, _ in results), results
     assert sum(body["created"] for _, body in results) == 1
     assert PartyClassSignIn.objects.filter(usage_id=usage_id, user=people["a"]).count() == 1
@@ -50,7 +31,7 @@ def test_concurrent_sign_ins_of_one_learner_make_one_row(usage_id, people):
 def test_concurrent_votes_of_one_learner_count_once(usage_id, people):
     question = PartyClassQuestion.objects.create(course_id="c", usage_id=usage_id, author=people["a"], tag="hot",
                                                  text="问题")
-    results = race([(people["b"], usage_id, "vote", {"question_id": question.pk})] * THREADS)
+    results = race_handlers([(people["b"], usage_id, "vote", {"question_id": question.pk})] * THREADS)
     assert all(status == 200 for status, _ in results), results
     assert sum(body["created"] for _, body in results) == 1
     question.refresh_from_db()
@@ -61,7 +42,7 @@ def test_many_voters_at_once_lose_no_vote(usage_id, make_user, people):
     question = PartyClassQuestion.objects.create(course_id="c", usage_id=usage_id, author=people["a"], tag="hot",
                                                  text="问题")
     voters = [make_user(f"voter{n}") for n in range(THREADS * 2)]
-    results = race([(voter, usage_id, "vote", {"question_id": question.pk}) for voter in voters])
+    results = race_handlers([(voter, usage_id, "vote", {"question_id": question.pk}) for voter in voters])
     assert all(status == 200 and body["created"] for status, body in results), results
     question.refresh_from_db()
     assert question.votes == len(voters) == PartyClassVote.objects.filter(question=question).count()
@@ -72,7 +53,7 @@ def test_concurrent_completion_is_published_and_credited_once(people):
                           'credit_hours="3.0"/>')
     learner = people["a"]
     sign_in.sign_in(learner, "c", usage_id, sign_in.SignInRules(), method="online")
-    results = race([(learner, usage_id, "content_done", {})] * THREADS)
+    results = race_handlers([(learner, usage_id, "content_done", {})] * THREADS)
     assert all(status == 200 and body["requirements"]["completed"] for status, body in results), results
     assert len(events(learner, usage_id, "completion")) == 1
     assert HourEntry.objects.filter(user=learner, usage_id=usage_id).count() == 1
@@ -82,7 +63,7 @@ def test_concurrent_drafts_and_submission_leave_one_reflection(usage_id, people)
     text = "学习党章的体会：" + "坚定理想信念，" * 5
     calls = [(people["a"], usage_id, "save_draft", {"text": text})] * (THREADS - 2)
     calls += [(people["a"], usage_id, "submit_reflection", {"text": text})] * 2
-    results = race(calls)
+    results = race_handlers(calls)
     assert all(status in (200, 409) for status, _ in results), results
     from party_training.edx_plugin.party_class.models import PartyClassReflection  # pylint: disable=import-outside-toplevel
     assert PartyClassReflection.objects.filter(usage_id=usage_id, user=people["a"]).count() == 1

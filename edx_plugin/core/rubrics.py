@@ -1,12 +1,13 @@
-"""Rubrics of writing assignments (writing_assignment): what an authored rubric must be, its
-maximum score, and the points of a grader's or judge's scoring. Pure functions: no database."""
+"""Rubrics (core): what an authored rubric must be (criteria with levels of whole points), its
+maximum score, and the points of a scoring. Shared by the blocks that grade with a rubric (writing
+assignments, case discussions). Pure functions: no database."""
 from __future__ import annotations
 
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from .errors import WritingError
+from .errors import RuleError
 
 ZERO = Decimal("0")
 HUNDREDTH = Decimal("0.01")
@@ -47,7 +48,7 @@ def score_selections(rubric: list, selections, *, partial: bool = False) -> tupl
     """Points of a rubric scoring. ``selections`` maps criterion index to level index; every
     criterion must be scored unless ``partial`` (a return for revision may score some)."""
     if not isinstance(selections, dict):
-        raise WritingError(_("The rubric scoring is not valid."))
+        raise RuleError(_("The rubric scoring is not valid."))
     chosen: dict[str, int] = {}
     total = ZERO
     for index, criterion in enumerate(rubric):
@@ -55,14 +56,14 @@ def score_selections(rubric: list, selections, *, partial: bool = False) -> tupl
         if raw in (None, ""):
             if partial:
                 continue
-            raise WritingError(_("Score every criterion of the rubric."))
+            raise RuleError(_("Score every criterion of the rubric."))
         try:
             level = int(raw)
             points = criterion["levels"][level]["points"]
         except (TypeError, ValueError, IndexError) as exc:
-            raise WritingError(_("The rubric scoring is not valid.")) from exc
+            raise RuleError(_("The rubric scoring is not valid.")) from exc
         if level < 0:
-            raise WritingError(_("The rubric scoring is not valid."))
+            raise RuleError(_("The rubric scoring is not valid."))
         chosen[str(index)] = level
         total += Decimal(points)
     return total, chosen

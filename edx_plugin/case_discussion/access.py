@@ -1,0 +1,61 @@
+"""Who may see what in a case discussion (case_discussion): the one rule every learner handler
+calls. A learner sees peers' analyses only after posting their own (unless the discussion is
+open), only those of their own group, and never hidden ones (their own, hidden, with the reason)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from .discussions import DiscussionSettings
+from .errors import CaseDiscussionError
+from .groups import join, member_of
+from .models import CaseAnalysis, CaseMember
+
+
+@dataclass
+class Viewer:
+    """A learner in one discussion: their membership (group) and own analysis, if any."""
+
+    user_id: int
+    member: CaseMember | None
+
+    @property
+    def analysis(self) -> CaseAnalysis | None:
+        return getattr(self.member, "analysis", None) if self.member is not None else None
+
+    @property
+    def posted(self) -> bool:
+        return self.analysis is not None
+
+
+def viewer(config: DiscussionSettings, user_id: int, *, place: bool = True) -> Viewer:
+    """The learner as the rules see them; ``place`` puts them in their group on a first visit."""
+    member = join(config, user_id) if place else member_of(config.usage_id, user_id)
+    return Viewer(user_id=user_id, member=member)
+
+
+def may_see_peers(config: DiscussionSettings, who: Viewer) -> bool:
+    return who.member is not None and (who.posted or not config.post_first)
+
+
+def check_sees_peers(config: DiscussionSettings, who: Viewer) -> None:
+    if not may_see_peers(config, who):
+        raise CaseDiscussionError(_("Post your own analysis first: then you will see the others'."), 403)
+
+
+def visible_analyses(config: DiscussionSettings, who: Viewer) -> QuerySet[CaseAnalysis]:
+    """The peers' and own analyses this learner may read: their group's, not hidden."""
+    check_sees_peers(config, who)
+    return CaseAnalysis.objects.filter(usage_id=config.usage_id, group_id=who.member.group_id, hidden=False)
+
+
+def visible_analysis(config: DiscussionSettings, who: Viewer, analysis_id) -> QuerySet[CaseAnalysis]:
+    """One analysis this learner may read, as a query (so callers update or fetch it in one step);
+    404 for a bad id (another group's and hidden ones are simply not in the query)."""
+    try:
+        analysis_id = int(analysis_id)
+    except (TypeError, ValueError) as exc:
+        raise CaseDiscussionError(_("This analysis was not found."), 404) from exc
+    return visible_analyses(config, who).filter(pk=analysis_id)
