@@ -9,4 +9,5 @@ urlpatterns = [
     path("api/v1/", include("party_training.edx_plugin.api.urls")),
     path("", include("party_training.edx_plugin.knowledge_contest.urls")),
     path("", include("party_training.edx_plugin.writing_assignment.urls")),
+    path("", include("party_training.edx_plugin.menu_selection.urls")),
 ]
