@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ..core.xlsx import Sheet, workbook_bytes
 from .menus import topic_label
@@ -39,7 +40,7 @@ def menu_workbook(menu: Menu) -> bytes:
 
     return workbook_bytes([
         Sheet(_("Options"), [_("Option"), _("Topic"), _("Credit hours"), _("Capacity"), _("Seats taken"),
-                             _("Waiting"), _("By branch"), _("Partition id")], option_lines(), caption=menu.title),
+                             pgettext("menu option", "Waiting"), _("By branch"), _("Partition id")], option_lines(), caption=menu.title),
         Sheet(_("Learners"), [_("Username"), _("Name"), _("Branch"), _("Seats"), _("Waiting lists"),
                               _("Planned hours")], learner_lines()),
         Sheet(_("Moves"), [_("Time"), _("Username"), _("From"), _("To"), _("Reason"), _("By")], move_lines()),

@@ -6,6 +6,7 @@ row locked, so concurrent drops, picks and moves neither lose a seat nor promote
 """
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
@@ -14,6 +15,10 @@ from .models import MenuOption, MenuPick, PickStatus
 
 def lock_option(option_id: int) -> MenuOption:
     """The option row, locked until the caller's transaction ends."""
+    if connection.vendor == "sqlite":
+        # SQLite has no row locks and refuses (rather than waits) to turn a read lock into a write lock
+        # under contention: writing first takes the write lock, waiting for it like any other writer.
+        MenuOption.objects.filter(pk=option_id).update(taken=F("taken"))
     return MenuOption.objects.select_for_update().get(pk=option_id)
 
 
