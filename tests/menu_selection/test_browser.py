@@ -9,7 +9,7 @@ import pytest
 from demo.olx import load_course
 from party_training.edx_plugin.core.models import CourseRole
 from party_training.edx_plugin.menu_selection import picks
-from party_training.edx_plugin.menu_selection.models import MenuPick, PickStatus
+from party_training.edx_plugin.menu_selection.models import MenuOption, MenuPick, PickStatus
 from tests.conftest import login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -99,6 +99,18 @@ def test_pick_refused_succeed_gated_unit_then_waitlist_and_promotion(browser, li
     staff_page.click("text=名额、候补与调整（管理）")
     assert "第一支部: 2" in staff_page.content() and "张学员" in staff_page.content()
     screenshot(staff_page, "menu_selection_staff_desktop")
+    # The Studio editor: add a row, move it up, save; the menu follows at once.
+    staff_page.goto(menu_url + "?view=studio")
+    staff_page.click("[data-action=add-option]")
+    row = staff_page.locator(".party-menu-editor__row").last
+    row.locator("[data-option=title]").fill("基层治理案例")
+    row.locator("[data-option=hours]").fill("1.5")
+    row.locator("[data-row=up]").click()
+    screenshot(staff_page, "menu_selection_studio_desktop")
+    staff_page.click(".party-studio-form button[type=submit]")
+    staff_page.wait_for_selector(".party-message--success")
+    titles = list(MenuOption.objects.filter(active=True).order_by("position").values_list("title", flat=True))
+    assert titles[-2:] == ["基层治理案例", "数字化办公技能"]
     staff_context.close()
     phone.close()
     desk.close()
