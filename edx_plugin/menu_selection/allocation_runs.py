@@ -7,6 +7,7 @@ import secrets
 import time
 from collections import Counter
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from ..core.models import MemberCategory
 from .allocation import AllocationProblem, allocate, choice_histogram, unfilled_penalty
 from .errors import MenuError
 from .models import Menu, MenuAllocation, MenuMove, MenuOption, MenuPick, MenuRanking, PickStatus
-from .selection_rules import is_preference, may_take, overlaps
+from .selection_rules import OVER, is_preference, may_take, overlaps, window
 
 SEED_MAX = 2**31 - 1
 
@@ -156,6 +157,9 @@ def publish(job: MenuAllocation) -> int:
             raise MenuError(_("An allocation of this menu is already published."), status=409)
         if job.status != MenuAllocation.Status.DONE:
             raise MenuError(_("The allocation has not finished."), status=409)
+        if window(menu) != OVER:  # learners could still change the rankings it was computed from
+            raise MenuError(_("Learners can still rank: close the menu (or wait until the window closes) "
+                              "before publishing."), status=409)
         options = {o.key: o for o in menu.options.filter(active=True)}
         picks = [MenuPick(menu=menu, option=options[key], user_id=int(uid), status=PickStatus.SEATED)
                  for uid, keys in job.result.items() for key in keys if key in options]
@@ -176,7 +180,6 @@ LEARNERS_SHOWN = 300
 def result_tables(menu: Menu, job: MenuAllocation) -> dict:
     """What the result page shows: seats by choice (chart and table), seats per option, who got
     nothing and why, and the first learners' allocations (bounded queries: options, users, rankings)."""
-    from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
     options = {o.key: o for o in menu.options.filter(active=True)}
     used = Counter(key for keys in job.result.values() for key in keys)
     per_option = [{"option": o, "given": used.get(key, 0), "capacity": o.capacity} for key, o in options.items()]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -134,15 +134,3 @@ def take_promotion_notices(menu, user) -> list[str]:
     if titles:
         rows.update(promoted_unseen=False)
     return titles
-
-
-def active_counts(menu) -> dict[int, dict]:
-    """Seated and waiting counts per option of the menu (one query)."""
-    from django.db.models import Count  # pylint: disable=import-outside-toplevel
-    counts = {}
-    rows = (MenuPick.objects.filter(menu=menu, status__in=ACTIVE).values("option_id")
-            .annotate(seated=Count("pk", filter=Q(status=PickStatus.SEATED)),
-                      waiting=Count("pk", filter=Q(status=PickStatus.WAITING))))
-    for row in rows:
-        counts[row["option_id"]] = row
-    return counts

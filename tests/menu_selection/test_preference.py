@@ -72,6 +72,10 @@ def test_allocate_adjust_publish_and_gate(people, client):
     assert MenuMove.objects.filter(allocation=job).count() == 2
     html = render(usage_id, people["alice"])
     assert "保存我的志愿" in html and "您获得的名额" not in html  # nothing shown before publishing
+    response = client.post(base + "action/", {"action": "publish", "job": job.pk})
+    assert response.status_code == 409 and "关闭菜单" in response.content.decode()  # learners could still rank
+    client.post(base + "action/", {"action": "close"})
+    assert rank(usage_id, people["bob"], ["b"])[0] == 409
     assert client.post(base + "action/", {"action": "publish", "job": job.pk}).status_code == 302
     assert client.post(base + "action/", {"action": "publish", "job": job.pk}).status_code == 409
     assert MenuPick.objects.count() == 3
