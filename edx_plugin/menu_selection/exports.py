@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from ..core.xlsx import Sheet, workbook_bytes
-from .menus import topic_label
 from .models import Menu
 from .staff import learner_rows, option_rows, recent_moves
 
@@ -22,7 +21,7 @@ def menu_workbook(menu: Menu) -> bytes:
     def option_lines():
         for row in options:
             o = row["option"]
-            yield [o.title, topic_label(o.topic), float(o.hours), "" if o.capacity is None else o.capacity,
+            yield [o.title, row["topic"], float(o.hours), "" if o.capacity is None else o.capacity,
                    row["taken"], row["waiting"], "; ".join(f"{name}: {n}" for name, n in row["branches"]),
                    row["partition_id"]]
 

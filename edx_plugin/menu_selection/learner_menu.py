@@ -52,6 +52,11 @@ class LearnerMenu:
         return is_preference(self.menu)
 
     @property
+    def ranked_options(self) -> list[OptionView]:
+        """The learner's ranking, best first."""
+        return sorted((v for v in self.options if v.rank), key=lambda v: v.rank)
+
+    @property
     def hours_percent(self) -> int:
         need = Decimal(str(self.menu.rules.get("min_elective_hours", 0)))
         return 100 if not need else min(100, int(self.elective_hours * 100 / need))

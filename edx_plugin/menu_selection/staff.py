@@ -10,6 +10,7 @@ from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
 
 from .errors import MenuError
+from .menus import topic_label
 from .models import Menu, MenuMove, MenuOption, MenuPick, PickStatus
 from .partitions import forget_held_options, partition_id
 from .selection_rules import ACTIVE
@@ -31,7 +32,7 @@ def option_rows(menu: Menu) -> list[dict]:
         "left": None if o.capacity is None else max(o.capacity - o.taken, 0),
         "percent": 0 if not o.capacity else min(100, round(100 * o.taken / o.capacity)),
         "branches": sorted(by_branch.get(o.pk, {}).items()),
-        "partition_id": partition_id(menu.block_id, o.key),
+        "partition_id": partition_id(menu.block_id, o.key), "topic": topic_label(o.topic),
     } for o in options]
 
 

@@ -23,7 +23,6 @@ from . import allocation_runs, staff
 from .errors import MenuError
 from .exports import menu_workbook
 from .menus import course_menus as menus_of_course
-from .menus import topic_label
 from .models import Menu
 from .selection_rules import is_preference, window
 
@@ -76,7 +75,6 @@ def _menu_page(request, menu: Menu, error: str = "", status: int = 200):
         "course_id": menu.course_id, "menu": menu, "options": options, "learners": staff.learner_rows(menu),
         "moves": staff.recent_moves(menu), "window": window(menu), "preference": is_preference(menu),
         "allocations": list(menu.allocations.all()[:10]) if is_preference(menu) else [],
-        "topics": {row["option"].pk: topic_label(row["option"].topic) for row in options},
         "error": error, "done": DONE_MESSAGES.get(request.GET.get("done", ""), lambda: "")(),
     }, status=status)
 

@@ -114,3 +114,33 @@ def test_pick_refused_succeed_gated_unit_then_waitlist_and_promotion(browser, li
     staff_context.close()
     phone.close()
     desk.close()
+
+
+def test_ranking_on_a_phone_with_buttons(browser, live_server, make_user, make_org):
+    from datetime import timedelta  # pylint: disable=import-outside-toplevel
+    from django.utils import timezone  # pylint: disable=import-outside-toplevel
+    from party_training.edx_plugin.menu_selection.models import MenuRanking  # pylint: disable=import-outside-toplevel
+    from tests.conftest import COURSE_ID  # pylint: disable=import-outside-toplevel
+    from .conftest import load_menu, option_olx  # pylint: disable=import-outside-toplevel
+    closes = (timezone.now() + timedelta(days=3)).isoformat()
+    load_menu(option_olx("a", "理论专题") + option_olx("b", "党史专题") + option_olx("c", "政策专题"),
+              mode="preference", closes=closes, rank_count=2)
+    make_user("ranker_m", org=make_org("MR-B1", "第三支部", "branch"))
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    login(page, live_server.url, "ranker_m")
+    page.goto(f"{live_server.url}/courses/{COURSE_ID}/unit/unit1/")
+    option(page, "a").locator("[data-action=add-rank]").click()
+    option(page, "b").locator("[data-action=add-rank]").click()
+    option(page, "c").locator("[data-action=add-rank]").click()  # a third is one too many
+    assert "最多可填报 2 个志愿" in page.text_content(".party-menu .party-message")
+    assert not option(page, "a").locator("[data-action=add-rank]").is_visible()  # already ranked
+    assert option(page, "c").locator("[data-action=add-rank]").is_visible()
+    page.click("[data-ranked] li:nth-child(2) [data-move=up]")
+    assert page.text_content("[data-ranked] li:first-child .party-menu__rank-no") == "第 1 志愿"
+    screenshot(page, "menu_selection_ranking_phone")
+    click_and_reload(page, page.locator("[data-action=save-ranking]"))
+    assert list(MenuRanking.objects.order_by("rank").values_list("option__key", flat=True)) == ["b", "a"]
+    assert "党史专题" in page.text_content("[data-ranked] li:first-child")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.close()
