@@ -31,6 +31,8 @@ class CourseUnit(models.Model):
     url_name = models.CharField(max_length=100)
     position = models.PositiveIntegerField()
     children = models.JSONField(default=list)
+    # As the LMS stores it on a unit: {partition id: [group id, ...]} (OLX attribute ``group_access``).
+    group_access = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["course_id", "position"]

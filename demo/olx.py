@@ -6,6 +6,7 @@ files of ``chapters/`` beside it (one per area, in name order). Each block is pa
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from django.contrib.auth.models import AnonymousUser
@@ -17,6 +18,18 @@ from party_training.xblocks.olx import parse_olx
 from .models import CourseUnit, FieldValue
 from .runtime import DemoRuntime
 
+
+
+def _group_access(vertical) -> dict:
+    """A unit's ``group_access`` as the LMS reads it from OLX: JSON {"<partition id>": [<group id>, ...]}."""
+    raw = vertical.get("group_access")
+    if not raw:
+        return {}
+    value = json.loads(raw)
+    if not isinstance(value, dict) or not all(str(k).isdigit() and isinstance(v, list) and
+                                              all(isinstance(g, int) for g in v) for k, v in value.items()):
+        raise ValueError(f"unit {vertical.get('url_name')}: group_access={raw!r} is not valid")
+    return {str(k): v for k, v in value.items()}
 
 
 @transaction.atomic
@@ -47,6 +60,6 @@ def load_course(path: Path) -> str:
                 CourseUnit.objects.create(
                     course_id=str(course_key), chapter=chapter.get("display_name", ""),
                     title=vertical.get("display_name", ""), url_name=vertical.get("url_name"),
-                    position=position, children=children,
+                    position=position, children=children, group_access=_group_access(vertical),
                 )
     return str(course_key)

@@ -28,6 +28,8 @@ INSTALLED_APPS = [
 INSTALLED_APPS += [app for app in get_plugin_apps("lms.djangoapp") if app.startswith("party_training.")]
 
 MIDDLEWARE = [
+    # As in the LMS: request-scoped caches (a learner's menu seats for content gating) start empty.
+    "edx_django_utils.cache.middleware.RequestCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "demo.middleware.ChineseFirstMiddleware",

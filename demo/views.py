@@ -11,6 +11,7 @@ from webob import Request as WebobRequest
 from xblock.exceptions import NoSuchHandlerError, NoSuchUsage
 
 from party_training.edx_plugin.core.registry import registry
+from party_training.edx_plugin.menu_selection.partitions import unit_visible
 from party_training.resources import static_path
 
 from .models import BlockEvent, CourseUnit
@@ -24,11 +25,19 @@ def home(request):
     return render(request, "demo/home.html", {"courses": sorted(set(courses))})
 
 
+def visible_units(request, course_id: str) -> list[CourseUnit]:
+    """The course's units the user may see: a unit restricted by ``group_access`` shows to the
+    learners in its groups (the menu-selection partition scheme, as the LMS applies it) and to staff."""
+    staff = is_course_staff_user(request.user)
+    return [u for u in CourseUnit.objects.filter(course_id=course_id)
+            if unit_visible(course_id, request.user, u.group_access, staff)]
+
+
 @login_required
 def course_outline(request, course_id):
-    units = list(CourseUnit.objects.filter(course_id=course_id))
-    if not units:
+    if not CourseUnit.objects.filter(course_id=course_id).exists():
         raise Http404
+    units = visible_units(request, course_id)
     chapters: dict[str, list] = {}
     for unit_ in units:
         chapters.setdefault(unit_.chapter, []).append(unit_)
@@ -43,7 +52,7 @@ def unit(request, course_id, url_name):
         course_key = CourseKey.from_string(course_id)
     except InvalidKeyError as exc:
         raise Http404 from exc
-    units = list(CourseUnit.objects.filter(course_id=course_id))
+    units = visible_units(request, course_id)
     current = next((u for u in units if u.url_name == url_name), None)
     if current is None:
         raise Http404

@@ -10,7 +10,8 @@ _SETTINGS = {
     "test": {"relative_path": "settings.test"},
 }
 # Areas that contribute to what gathers from all of them (core.registry), in this order.
-AREAS = ("party_class", "knowledge_contest", "writing_assignment", "case_discussion", "roster", "learning_file")
+AREAS = ("party_class", "knowledge_contest", "writing_assignment", "case_discussion", "roster", "menu_selection",
+         "learning_file")
 _URLS = {"namespace": "party_training", "regex": r"^party-training/", "relative_path": "urls"}
 
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("party_training.edx_plugin.knowledge_contest.urls")),
     path("", include("party_training.edx_plugin.writing_assignment.urls")),
     path("", include("party_training.edx_plugin.case_discussion.urls")),
+    path("", include("party_training.edx_plugin.menu_selection.urls")),
 ]

@@ -15,6 +15,8 @@ DEFAULTS = {
     "JOB_STALE_MINUTES": 60,
     # Files that background jobs wrote (exports, archives, uploads) are deleted after this many days.
     "JOB_FILES_MAX_AGE_DAYS": 7,
+    # Preference menus with more learners ranking than this are allocated by a background job.
+    "MENU_ALLOCATION_SYNC_LEARNERS": 2000,
     # Hosts an author may embed a video iframe from.
     "VIDEO_IFRAME_HOSTS": ["player.bilibili.com", "v.qq.com", "www.ixigua.com", "player.youku.com"],
 }

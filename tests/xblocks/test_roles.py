@@ -12,6 +12,7 @@ BLOCKS = {
     "party_class": '<party_class url_name="pc_roles" display_name="党课"/>',
     "knowledge_contest": '<knowledge_contest url_name="kc_roles" display_name="竞赛"/>',
     "writing_assignment": '<writing_assignment url_name="wa_roles" display_name="心得"/>',
+    "menu_selection": '<menu_selection url_name="ms_roles" display_name="选学"/>',
 }
 
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('party_training', '0008_background_jobs'),
+        ('party_training', '0009_menu_selection'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

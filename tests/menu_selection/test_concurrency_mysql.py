@@ -1,0 +1,98 @@
+"""Concurrent picks, drops and promotions on MariaDB (threads, each with its own connection, through
+the handler endpoint): seats are never oversubscribed, the others are wait-listed or refused with a
+clear message, no server error; drops promote the first waiting learners, nobody lost, nobody twice."""
+import json
+import queue
+import threading
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+
+from party_training.edx_plugin.menu_selection.models import MenuOption, MenuPick, PickStatus
+
+from .conftest import load_menu, option_olx
+
+pytestmark = [pytest.mark.mysql, pytest.mark.django_db(transaction=True)]
+THREADS = 24
+
+
+def hammer(calls, threads=THREADS):
+    """Run (user, usage_id, handler, data) calls over ``threads`` threads; returns the (status, body) list."""
+    todo, results, errors = queue.Queue(), [], []
+    for call in calls:
+        todo.put(call)
+    barrier = threading.Barrier(threads)
+
+    def work():
+        client = Client()
+        try:
+            barrier.wait()
+            while True:
+                try:
+                    user, usage_id, handler, data = todo.get_nowait()
+                except queue.Empty:
+                    return
+                client.force_login(user)
+                response = client.post(f"/xblock/{usage_id}/handler/{handler}", json.dumps(data),
+                                       content_type="application/json")
+                results.append((response.status_code, json.loads(response.content)))
+        except Exception as exc:  # pylint: disable=broad-except
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    pool = [threading.Thread(target=work) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    assert not errors, errors
+    return results
+
+
+def learners(n, prefix):
+    User = get_user_model()
+    User.objects.bulk_create([User(username=f"{prefix}{i}") for i in range(n)])
+    return list(User.objects.filter(username__startswith=prefix).order_by("pk"))
+
+
+def test_160_concurrent_picks_for_5_seats(people):
+    usage_id = load_menu(option_olx("a", "甲", capacity=5))
+    results = hammer([(user, usage_id, "pick", {"option": "a"}) for user in learners(160, "p")])
+    assert sorted({status for status, _ in results}) == [200]
+    assert sum(body["status"] == "seated" for _, body in results) == 5
+    assert sum(body["status"] == "waiting" for _, body in results) == 155
+    assert MenuOption.objects.get(key="a").taken == 5
+    assert MenuPick.objects.filter(status=PickStatus.SEATED).count() == 5
+
+
+def test_without_a_waiting_list_the_rest_are_refused_clearly(people):
+    usage_id = load_menu(option_olx("a", "甲", capacity=5), waitlist="false")
+    results = hammer([(user, usage_id, "pick", {"option": "a"}) for user in learners(100, "r")])
+    assert sorted(status for status, _ in results).count(200) == 5
+    refused = [body for status, body in results if status != 200]
+    assert len(refused) == 95 and all(body["error"] == "“甲”已满。" for body in refused)
+    assert MenuOption.objects.get(key="a").taken == 5 == MenuPick.objects.count()
+
+
+def test_concurrent_drops_promote_the_first_waiting_once(people):
+    usage_id = load_menu(option_olx("a", "甲", capacity=5))
+    seated, waiting, late = learners(5, "s"), learners(20, "w"), learners(30, "l")
+    hammer([(u, usage_id, "pick", {"option": "a"}) for u in seated], threads=1)
+    hammer([(u, usage_id, "pick", {"option": "a"}) for u in waiting], threads=1)  # in this order
+    calls = [(u, usage_id, "drop", {"option": "a"}) for u in seated] + \
+            [(u, usage_id, "pick", {"option": "a"}) for u in late] + \
+            [(u, usage_id, "drop", {"option": "a"}) for u in waiting[10:13]]
+    results = hammer(calls)
+    assert sorted({status for status, _ in results}) == [200], results
+    now_seated = set(MenuPick.objects.filter(status=PickStatus.SEATED).values_list("user_id", flat=True))
+    assert now_seated == {u.pk for u in waiting[:5]}  # the first five who waited, nobody else
+    assert MenuOption.objects.get(key="a").taken == 5
+    assert MenuPick.objects.filter(promoted_at__isnull=False).count() == 5
+    # Nobody lost: every learner who did not drop is seated or waiting, exactly once.
+    kept = {u.pk for u in waiting[:10] + waiting[13:] + late}
+    active = list(MenuPick.objects.filter(status__in=(PickStatus.SEATED, PickStatus.WAITING))
+                  .values_list("user_id", flat=True))
+    assert sorted(active) == sorted(kept)
