@@ -90,9 +90,9 @@ def test_replies_are_plain_text_and_paged(course_block, people):
         assert call_handler(course_block, "reply", people["b"], {"analysis_id": target, "text": f"<b>回复{n}</b>"})[0] == 200
     first = call_handler(course_block, "replies", people["a"], {"analysis_id": target}, method="GET")[1]
     assert first["total"] == 23 and first["pages"] == 2 and len(first["replies"]) == 20
-    assert first["replies"][0]["text"] == "回复0"  # markup removed, oldest first
+    assert first["replies"][0]["text"] == "<b>回复0</b>"  # stored as typed (escaped where shown), oldest first
     last = call_handler(course_block, "replies", people["a"], {"analysis_id": target, "page": "2"}, method="GET")[1]
-    assert [r["text"] for r in last["replies"]] == ["回复20", "回复21", "回复22"]
+    assert [r["text"] for r in last["replies"]] == [f"<b>回复{n}</b>" for n in (20, 21, 22)]
 
 
 def test_featured_analyses_and_the_summary_reach_the_learners_who_posted(course_block, people):
