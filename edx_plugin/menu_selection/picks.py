@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
@@ -53,12 +54,18 @@ def pick(usage_id: str, key, user) -> PickResult:
         raise MenuError(_("In this menu you rank the options; seats are allocated when the window closes."))
     require_open(menu)
     require_changes_allowed(menu, option.confirmed)
-    mine = list(MenuPick.objects.filter(menu=menu, user=user).select_related("option"))
-    active = [p for p in mine if p.status in ACTIVE]
-    check_pick(menu, option, active, categories_of(user) if option.restricted_to else [])
-    previous = next((p for p in mine if p.option_id == option.pk), None)
+    categories = categories_of(user) if option.restricted_to else []
     try:
         with transaction.atomic():
+            # One learner's picks are serialised on their user row, so two picks of different options
+            # sent at once cannot both pass the maximum-picks and overlap rules; other learners' picks
+            # never wait on it. It is taken before the option's lock, the only order picks use. A no-op
+            # UPDATE rather than SELECT ... FOR UPDATE: SQLite (the demo) then takes its write lock at the
+            # start instead of failing to upgrade a read lock when two picks meet.
+            get_user_model().objects.filter(pk=user.pk).update(last_login=F("last_login"))
+            mine = list(MenuPick.objects.filter(menu=menu, user=user).select_related("option"))
+            check_pick(menu, option, [p for p in mine if p.status in ACTIVE], categories)
+            previous = next((p for p in mine if p.option_id == option.pk), None)
             status = _take_seat(option)
             if status is None:
                 raise MenuError(_("“%(title)s” is full.") % {"title": option.title}, status=409)

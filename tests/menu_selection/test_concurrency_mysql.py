@@ -96,3 +96,15 @@ def test_concurrent_drops_promote_the_first_waiting_once(people):
     active = list(MenuPick.objects.filter(status__in=(PickStatus.SEATED, PickStatus.WAITING))
                   .values_list("user_id", flat=True))
     assert sorted(active) == sorted(kept)
+
+
+def test_one_learner_picking_several_options_at_once_keeps_the_maximum(people):
+    """The same learner sends picks of eight options at once with a maximum of two: two are taken,
+    the others refused with the maximum's message, and the seats counted match the picks."""
+    options = "".join(option_olx(key, key, capacity=50) for key in "abcdefgh")
+    usage_id = load_menu(options, max_picks="2")
+    learner = people["alice"]
+    results = hammer([(learner, usage_id, "pick", {"option": key}) for key in "abcdefgh"], threads=8)
+    assert sorted(status for status, _ in results) == [200, 200] + [400] * 6, results
+    assert MenuPick.objects.filter(user=learner, status=PickStatus.SEATED).count() == 2
+    assert sum(MenuOption.objects.values_list("taken", flat=True)) == 2
