@@ -5,6 +5,7 @@ whose file staff of its course download."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -19,7 +20,8 @@ from ..core.xlsx import Sheet, workbook_bytes
 from .discussions import DiscussionSettings, local_time, settings_of
 from .errors import CaseDiscussionError
 from .groups import discussion_groups, group_label
-from .models import CaseAnalysis, CaseDiscussion, CaseExportJob, CaseGrade, CaseLike, CaseMember, CaseReply
+from .models import (CaseAnalysis, CaseDiscussion, CaseExportJob, CaseGrade, CaseGroup, CaseLike, CaseMember,
+                     CaseReply)
 
 CHUNK = 2000
 _PERSON = ("username", "party_profile__full_name")
@@ -144,3 +146,22 @@ def export_file(user, course_id: str, job_id: int) -> tuple[File, str]:
         raise CaseDiscussionError(_("Only course staff may do this."), 403)
     stamp = timezone.localtime(job.finished).strftime("%Y%m%d-%H%M")
     return default_storage.open(job.file_name, "rb"), f"case-discussion-{stamp}.xlsx"
+
+
+SAMPLE_COURSE = "course-v1:Sample+CD+2026"
+
+
+def export_sample(text: str, member) -> dict[str, bytes]:
+    """The workbook of a discussion whose every user-written field holds ``text`` (the every-export test)."""
+    author = member()
+    usage_id = f"block-v1:Sample+CD+2026+type@case_discussion+block@{CaseDiscussion.objects.count() + 1}"
+    discussion = CaseDiscussion.objects.create(course_id=SAMPLE_COURSE, usage_id=usage_id, title=text[:255],
+                                               questions=[text], max_score=Decimal(10))
+    group = CaseGroup.objects.create(discussion=discussion, key="course", name=text[:200])
+    joined = CaseMember.objects.create(usage_id=usage_id, user=author, group=group)
+    analysis = CaseAnalysis.objects.create(member=joined, course_id=SAMPLE_COURSE, usage_id=usage_id, group=group,
+                                           author=author, answers=[text], char_count=len(text), hidden=True,
+                                           hidden_reason=text[:500])
+    CaseReply.objects.create(analysis=analysis, author=author, text=text)
+    CaseGrade.objects.create(usage_id=usage_id, user=author, score=Decimal(8), comment=text, graded_by=author)
+    return {"discussion.xlsx": discussion_workbook(settings_of(discussion))}

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ..core.lms import ledger_line_unit
 from ..core.models import HourSource
-from ..core.registry import JobKind, LearningFileSection, LedgerSource, StaffTool
+from ..core.registry import ExportKind, JobKind, LearningFileSection, LedgerSource, StaffTool
 from .discussions import local_time
-from .exports import run_export
+from .exports import export_sample, run_export
 from .models import CaseDiscussion, CaseExportJob, CaseGrade, CaseMember
 
 
@@ -42,3 +42,4 @@ def register(registry) -> None:
         url=lambda course_id: reverse("party_training:case_discussions", kwargs={"course_id": course_id}),
         count=count_discussions, order=40))
     registry.add_job_kind(JobKind(model=CaseExportJob, run=run_export))
+    registry.add_export(ExportKind(key="case_discussion", label=_("Case discussions"), sample=export_sample))

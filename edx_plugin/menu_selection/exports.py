@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from ..core.xlsx import Sheet, workbook_bytes
-from .models import Menu
+from .models import Menu, MenuMove, MenuOption, MenuPick, PickStatus
 from .staff import learner_rows, option_rows, recent_moves
 
 MOVES_EXPORTED = 10000
@@ -44,3 +44,19 @@ def menu_workbook(menu: Menu) -> bytes:
                               _("Planned hours")], learner_lines()),
         Sheet(_("Moves"), [_("Time"), _("Username"), _("From"), _("To"), _("Reason"), _("By")], move_lines()),
     ])
+
+
+SAMPLE_COURSE = "course-v1:Sample+MS+2026"
+
+
+def export_sample(text: str, member) -> dict[str, bytes]:
+    """The workbook of a menu whose every user-written field holds ``text`` (the every-export test)."""
+    learner = member()
+    usage_id = f"block-v1:Sample+MS+2026+type@menu_selection+block@{Menu.objects.count() + 1}"
+    menu = Menu.objects.create(course_id=SAMPLE_COURSE, usage_id=usage_id, block_id=usage_id[-40:], title=text[:255])
+    first = MenuOption.objects.create(menu=menu, key="a", title=text[:200], topic=text[:100], capacity=5, taken=1)
+    second = MenuOption.objects.create(menu=menu, key="b", title=text[:200], position=1)
+    MenuPick.objects.create(menu=menu, option=first, user=learner, status=PickStatus.SEATED)
+    MenuMove.objects.create(menu=menu, user=learner, from_option=second, to_option=first, reason=text[:500],
+                            moved_by=learner)
+    return {"menu.xlsx": menu_workbook(menu)}

@@ -7,8 +7,9 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..core.registry import JobKind, LearningFileSection, StaffTool
+from ..core.registry import ExportKind, JobKind, LearningFileSection, StaffTool
 from .allocation_runs import run_job
+from .exports import export_sample
 from .menus import topic_label
 from .models import Menu, MenuAllocation, MenuPick, PickStatus
 
@@ -36,3 +37,4 @@ def register(registry) -> None:
         url=lambda course_id: reverse("party_training:menu_course", kwargs={"course_id": course_id}),
         count=menus_in_course, order=40))
     registry.add_job_kind(JobKind(model=MenuAllocation, run=run_job))
+    registry.add_export(ExportKind(key="menu_selection", label=_("Menu selection"), sample=export_sample))

@@ -29,7 +29,7 @@ PAYLOADS = [
     "长" * (MAX_CELL_CHARS + 1),
 ]
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-AREAS_WITH_EXPORTS = {"party_class", "knowledge_contest", "writing_assignment"}
+AREAS_WITH_EXPORTS = {"party_class", "knowledge_contest", "writing_assignment", "menu_selection", "case_discussion"}
 
 
 @pytest.fixture
