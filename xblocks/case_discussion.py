@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from lxml import etree
 from webob import Response
+from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
 from xblock.fields import Boolean, DateTime, Float, Integer, List, Scope, String
 
@@ -39,7 +40,7 @@ def _setting(kind, label, default, **kwargs):
     return kind(display_name=label, default=default, scope=Scope.settings, **kwargs)
 
 
-class CaseDiscussionBlock(CreditHoursMixin, StudioEditorMixin, PartyBlockMixin, XBlock):
+class CaseDiscussionBlock(CompletableXBlockMixin, CreditHoursMixin, StudioEditorMixin, PartyBlockMixin, XBlock):
     """案例分析 / 交流研讨: post first, discuss in groups, grade with a rubric."""
 
     icon_class = "problem"
@@ -162,6 +163,9 @@ class CaseDiscussionBlock(CreditHoursMixin, StudioEditorMixin, PartyBlockMixin, 
     @json_handler(role="learner")
     def submit(self, data, suffix=""):
         analyses.submit(self._config(), self._viewer(), data.get("answers"))
+        # The learner's part is done when their analysis is posted (a grade, if any, comes from staff),
+        # so the LMS counts the unit complete then, not when the page was merely viewed.
+        self.emit_completion(1.0)
         return {"message": _("Your analysis is posted. You can now read your group's analyses.")}
 
     @json_handler(role="learner")

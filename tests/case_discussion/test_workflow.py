@@ -118,6 +118,17 @@ def test_an_ungraded_discussion_credits_its_hours_once_when_posted(course_block,
         [Decimal("1.50")]
 
 
+def test_posting_completes_the_unit_once_and_a_visit_does_not(course_block, people):
+    """The block reports its own completion (the LMS would otherwise mark it complete on view)."""
+    ann = people["a"]
+    call_handler(course_block, "state", ann, {})
+    assert not BlockEvent.objects.filter(usage_id=course_block, event_type="completion").exists()
+    post(course_block, ann)
+    assert call_handler(course_block, "submit", ann, {"answers": ANSWERS})[0] == 409  # posted already
+    completions = BlockEvent.objects.filter(usage_id=course_block, event_type="completion")
+    assert [(e.user_id, e.data["completion"]) for e in completions] == [(ann.pk, 1.0)]
+
+
 def test_rubric_grade_is_published_and_hours_credited_once(graded_block, people):
     ann, staff = people["a"], people["staff"]
     post(graded_block, ann)
