@@ -20,7 +20,7 @@ from openpyxl.utils.datetime import from_excel
 from ..core.models import OrganizationKind
 from ..core.text import excerpt
 from .columns import (CATEGORY_LABELS, CATEGORY_SEPARATORS, DATE_EXAMPLES, HEADERS, KIND_LABELS, ORGANIZATIONS,
-                      canonical_labels)
+                      canonical_labels, category_for, kind_for)
 from .tables import RowError, Table
 
 _DATE_PATTERNS = (
@@ -101,7 +101,7 @@ class RowChecks:
         self._required(source, number, code=code, name=name, kind=kind_text)
         self._max_length(source, number, code=(code, 64), name=(name, 200), kind=(kind_text, 20),
                          parent=(parent_code, 64))
-        kind = KIND_LABELS.get(kind_text) or (kind_text.casefold() if kind_text.casefold() in OrganizationKind.values
+        kind = kind_for(kind_text) or (kind_text.casefold() if kind_text.casefold() in OrganizationKind.values
                                               else "")
         if kind_text and not kind:
             self._error(source, number, _("Unknown organisation kind %(value)s; use one of %(labels)s."),
@@ -177,7 +177,7 @@ class RowChecks:
     def _category_ids(self, source: str, number: int, text: str) -> set[int]:
         ids = set()
         for label in filter(None, (part.strip() for part in re.split(f"[{CATEGORY_SEPARATORS}]", text))):
-            code = CATEGORY_LABELS.get(label) or label.casefold()
+            code = category_for(label) or label.casefold()
             if code in self.categories:
                 ids.add(self.categories[code])
             else:

@@ -77,6 +77,30 @@ CATEGORY_LABELS = {
 }
 
 
+# Rosters from Hong Kong, Macao or Taiwan offices (often Big5 files) write the same vocabulary in
+# traditional characters (黨員類別, 組織編碼, 支部書記). Only our own closed vocabulary is compared, so a
+# table of the traditional characters it uses is enough; a general converter (OpenCC) would bring a
+# dictionary of tens of thousands of entries for thirty characters.
+_TRADITIONAL = str.maketrans(
+    "組織編碼稱類級戶郵屬黨員別職務總領導幹縣處發農離層書記積極",
+    "组织编码称类级户邮属党员别职务总领导干县处发农离层书记积极")
+
+
+def simplified(text: str) -> str:
+    """``text`` with the traditional characters of the roster vocabulary written simplified."""
+    return text.translate(_TRADITIONAL)
+
+
+def kind_for(label: str) -> str | None:
+    """The organisation kind a kind cell names (simplified or traditional label), or None."""
+    return KIND_LABELS.get(simplified(label))
+
+
+def category_for(label: str) -> str | None:
+    """The member category a category label names (simplified or traditional), or None."""
+    return CATEGORY_LABELS.get(simplified(label))
+
+
 def canonical_labels(labels: dict[str, str]) -> list[str]:
     """The first label of each code, in the order of the mapping."""
     seen: dict[str, str] = {}

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from ..core.files import FileRefused, csv_rows, decode_text
-from .columns import COLUMNS, MEMBERS, ORGANIZATIONS, SHEET_NAMES
+from .columns import COLUMNS, MEMBERS, ORGANIZATIONS, SHEET_NAMES, simplified
 
 # A title row or two ("XX党委党员名册") above the header is common: look this far for it.
 HEADER_SCAN_ROWS = 10
@@ -107,7 +107,7 @@ def _read_xlsx(data: bytes, filename: str, budget: RowBudget) -> tuple[list[Tabl
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             named = [(sheet, kind) for sheet in workbook.worksheets for kind, names in SHEET_NAMES.items()
-                     if sheet.title.strip().casefold() in names]
+                     if simplified(sheet.title.strip()).casefold() in names]
             if not named and len(workbook.worksheets) == 1:
                 # A single sheet left as "Sheet1": its header says what it holds, as for a CSV file.
                 named = [(workbook.worksheets[0], None)]
@@ -132,7 +132,7 @@ def _read_xlsx(data: bytes, filename: str, budget: RowBudget) -> tuple[list[Tabl
 
 def _normalise_header(value: object) -> str:
     text = "" if value is None else str(value).strip().rstrip("*＊").strip()
-    return text.casefold().replace(" ", "_").replace("-", "_")
+    return simplified(text).casefold().replace(" ", "_").replace("-", "_")
 
 
 @cache

@@ -101,3 +101,23 @@ def test_an_unknown_value_is_quoted_short():
     result = run(csv_bytes(["组织编码", "组织名称", "组织类型"], [["A1", "甲", "委" * 5000]]))
     assert any(reason.startswith(f"Unknown organisation kind {'委' * 40}…") for reason in
                (e.reason for e in result.errors))
+
+
+def test_a_big5_roster_in_traditional_characters_is_understood(branch):
+    """Headers, kinds and categories written in traditional characters (a Hong Kong office's Big5 file)
+    mean what their simplified forms mean."""
+    header = "用戶名,姓名,郵箱,所屬組織編碼,黨員類別,入黨日期,職務\n"
+    rows = "chen,陳大文,,SW001,黨員；支部書記,2015-07-01,書記\nwong,黃國強,,SW001,入黨積極分子,,科員\n"
+    result = run((header + rows).encode("big5"))
+    assert result.ok, [str(e) for e in result.errors]
+    chen = MemberProfile.objects.get(full_name="陳大文")
+    assert sorted(chen.categories.values_list("code", flat=True)) == ["branch_secretary", "member"]
+    assert list(MemberProfile.objects.get(full_name="黃國強").categories.values_list("code", flat=True)) == ["activist"]
+
+
+def test_traditional_organisation_kinds_are_understood(branch):
+    header = "組織編碼,組織名稱,組織類型,上級組織編碼\n"
+    result = run((header + "HK01,香港工委,黨委,\nHK02,第一黨支部,黨支部,HK01\n").encode("big5"), "organizations.csv")
+    assert result.ok, [str(e) for e in result.errors]
+    assert dict(Organization.objects.filter(code__startswith="HK").values_list("code", "kind")) == {
+        "HK01": "committee", "HK02": "branch"}
