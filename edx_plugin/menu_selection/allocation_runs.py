@@ -8,6 +8,7 @@ import time
 from collections import Counter
 
 from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -174,17 +175,19 @@ def publish(job: MenuAllocation) -> int:
     return len(picks)
 
 
-LEARNERS_SHOWN = 300
+LEARNERS_PER_PAGE = 100
 
 
-def result_tables(menu: Menu, job: MenuAllocation) -> dict:
+def result_tables(menu: Menu, job: MenuAllocation, page=1) -> dict:
     """What the result page shows: seats by choice (chart and table), seats per option, who got
-    nothing and why, and the first learners' allocations (bounded queries: options, users, rankings)."""
+    nothing and why, and one page of the learners' allocations (bounded queries whatever the page:
+    options, users, rankings)."""
     options = {o.key: o for o in menu.options.filter(active=True)}
     used = Counter(key for keys in job.result.values() for key in keys)
     per_option = [{"option": o, "given": used.get(key, 0), "capacity": o.capacity} for key, o in options.items()]
     nothing_ids = [int(uid) for uid in (job.summary.get("nothing") or {})]
-    shown_ids = sorted(int(uid) for uid in job.result)[:LEARNERS_SHOWN]
+    learner_page = Paginator(sorted(int(uid) for uid in job.result), LEARNERS_PER_PAGE).get_page(page)
+    shown_ids = list(learner_page.object_list)
     users = get_user_model().objects.filter(pk__in=set(nothing_ids) | set(shown_ids)).select_related(
         "party_profile__organization")
     names = {u.pk: _learner_label(u) for u in users}
@@ -199,7 +202,7 @@ def result_tables(menu: Menu, job: MenuAllocation) -> dict:
     nothing = [{"user_id": uid, "name": names.get(uid, str(uid)), "reason": REASONS[job.summary["nothing"][str(uid)]]()}
                for uid in nothing_ids]
     return {"histogram": histogram_rows(job), "per_option": per_option, "nothing": nothing, "learners": learners,
-            "more_learners": max(len(job.result) - LEARNERS_SHOWN, 0), "option_choices": list(options.values())}
+            "learner_page": learner_page, "option_choices": list(options.values())}
 
 
 def _learner_label(user) -> str:

@@ -132,7 +132,7 @@ def allocation_page(request, course_id, pk, job):
     context = {"course_id": course_id, "menu": menu, "run": run, "menu_url": _menu_url(menu),
                "done": DONE_MESSAGES.get(request.GET.get("done", ""), lambda: "")()}
     if run.status == run.Status.DONE:
-        context.update(allocation_runs.result_tables(menu, run))
+        context.update(allocation_runs.result_tables(menu, run, request.GET.get("page", 1)))
     return _page(request, "menu_selection/allocation.html", context)
 
 

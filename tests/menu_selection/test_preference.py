@@ -105,3 +105,26 @@ def test_above_the_configured_size_it_runs_as_a_job_with_progress(people, client
     assert MenuAllocation.objects.get().summary == job.summary
     state = client.get(f"/party-training/menu/{COURSE_ID}/{menu.pk}/allocation/{job.pk}/status/").json()
     assert state == {"status": "done", "percent": 100, "error": ""}
+
+
+def test_the_result_page_shows_every_learner_page_by_page_in_constant_queries(people, client, django_user_model):
+    """250 learners: three pages of 100, each learner on exactly one, the same queries on every page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    preference_menu()
+    menu = Menu.objects.get()
+    django_user_model.objects.bulk_create([django_user_model(username=f"ranker{n:03d}") for n in range(250)])
+    ids = sorted(django_user_model.objects.filter(username__startswith="ranker").values_list("pk", flat=True))
+    job = MenuAllocation.objects.create(menu=menu, requested_by=people["staff"], seed=1, status=JobStatus.DONE,
+                                        result={str(uid): ["a"] if n % 2 else [] for n, uid in enumerate(ids)},
+                                        summary={"histogram": {"1": 125, "0": 125}, "nothing": {}})
+    client.force_login(people["staff"])
+    url = f"/party-training/menu/{COURSE_ID}/{menu.pk}/allocation/{job.pk}/"
+    seen, queries = [], []
+    for page in (1, 2, 3):
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get(url, {"page": page}).content.decode()
+        queries.append(len(captured))
+        seen += [n for n in range(250) if f"ranker{n:03d}<" in html]
+        assert f"第 {page} 页，共 3 页" in html
+    assert seen == list(range(250)) and len(set(queries)) == 1, queries
