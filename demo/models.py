@@ -1,4 +1,4 @@
-"""Storage of the demo LMS: XBlock field values, the course outline, and recorded events.
+"""Storage of the demo LMS: XBlock field values, the course outline, and recorded grades and completions.
 
 Stands in for the LMS's modulestore, courseware student module and grades/completion
 services; the plugin and the blocks never import it.
@@ -7,19 +7,21 @@ from django.conf import settings
 from django.db import models
 
 
-class FieldValue(models.Model):
-    """One XBlock field value (JSON). ``user_id`` 0 means not user-specific."""
+class BlockState(models.Model):
+    """XBlock field values as the LMS keeps them: per block, one row of authored fields (content and
+    settings: the modulestore's part) and one row of the shared summary (``user_state_summary``); per
+    (user, block), one row of the learner's state (the courseware's StudentModule). The row holds a JSON
+    object of field name -> value (``data``), written once per handler call with one upsert."""
 
-    scope = models.CharField(max_length=40)
-    user_id = models.BigIntegerField(default=0)
+    AUTHORED, SUMMARY, STATE = "authored", "summary", "state"
+
     block_id = models.CharField(max_length=255)
-    field_name = models.CharField(max_length=100)
-    value = models.TextField()
+    user_id = models.BigIntegerField(default=0)  # 0: not user-specific
+    kind = models.CharField(max_length=20)  # AUTHORED, SUMMARY, STATE, or another scope's name
+    data = models.TextField(default="{}")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["block_id", "user_id", "scope", "field_name"], name="demo_field_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["block_id", "user_id", "kind"], name="demo_block_state_unique")]
 
 
 class CourseUnit(models.Model):

@@ -1,14 +1,17 @@
 """An XBlock runtime for the demo site that gives blocks the services the LMS gives.
 
 ``user`` carries the ``edx-platform.*`` attributes of the signed-in Django user, ``i18n``
-follows Django's active language, ``settings`` reads ``XBLOCK_SETTINGS``; grade and
-completion events are stored in ``BlockEvent`` and shown on the unit page.
+follows Django's active language, ``settings`` reads ``XBLOCK_SETTINGS``; field values are stored
+as the LMS stores them (``BlockState``); grade and completion events are stored in ``BlockEvent`` and
+shown on the unit page, other events go to the ``demo.events`` log.
 """
 from __future__ import annotations
 
 import json
+import logging
 
 from django.conf import settings
+from django.db import connection
 from django.utils.html import escape
 from django.urls import reverse
 from django.utils import translation
@@ -22,7 +25,10 @@ from xblock.fields import ScopeIds
 from xblock.reference.user_service import UserService, XBlockUser
 from xblock.runtime import IdGenerator, IdReader, KeyValueStore, KvsFieldData, Runtime
 
-from .models import BlockEvent, FieldValue
+from .models import BlockEvent, BlockState
+
+RECORDED_EVENTS = ("grade", "completion")
+EVENT_LOG = logging.getLogger("demo.events")
 
 
 class DemoIdManager(IdReader, IdGenerator):
@@ -62,53 +68,69 @@ class DemoIdManager(IdReader, IdGenerator):
         raise NotImplementedError
 
 
+_KINDS = {"content": BlockState.AUTHORED, "settings": BlockState.AUTHORED, "user_state": BlockState.STATE,
+          "user_state_summary": BlockState.SUMMARY}
+
+
 class DatabaseKeyValueStore(KeyValueStore):
-    """Field values in ``FieldValue``, read one block at a time (one query per block)."""
+    """Field values in ``BlockState`` rows, as the LMS keeps them: read one block at a time (one
+    query: its authored and summary rows and the user's state row), written once per handler call
+    (the runtime saves a block's dirty fields together) with one upsert per row touched."""
 
     def __init__(self):
-        self._loaded: dict[tuple, dict] = {}
+        self._loaded: dict[tuple[str, int], dict[tuple[str, int, str], dict]] = {}
 
     @staticmethod
-    def _row_key(key):
+    def _row_key(key) -> tuple[str, int, str]:
         user_id = key.user_id if key.scope.user.attr_name != "none" else 0
-        return str(key.block_scope_id), int(user_id or 0), key.scope.name, key.field_name
+        return str(key.block_scope_id), int(user_id or 0), _KINDS.get(key.scope.name, key.scope.name)
 
-    def _block_values(self, block_id: str, user_id: int) -> dict:
+    def _rows(self, block_id: str, user_id: int) -> dict[tuple[str, int, str], dict]:
         cache_key = (block_id, user_id)
         if cache_key not in self._loaded:
-            rows = FieldValue.objects.filter(block_id=block_id, user_id__in={0, user_id})
-            self._loaded[cache_key] = {
-                (r.block_id, r.user_id, r.scope, r.field_name): json.loads(r.value) for r in rows
-            }
+            rows = BlockState.objects.filter(block_id=block_id, user_id__in={0, user_id})
+            self._loaded[cache_key] = {(r.block_id, r.user_id, r.kind): json.loads(r.data) for r in rows}
         return self._loaded[cache_key]
 
+    def _fields(self, row: tuple[str, int, str]) -> dict:
+        return self._rows(row[0], row[1]).setdefault(row, {})
+
     def get(self, key):
-        row = self._row_key(key)
-        values = self._block_values(row[0], row[1])
-        if row not in values:
+        fields = self._fields(self._row_key(key))
+        if key.field_name not in fields:
             raise KeyError(key.field_name)
-        return values[row]
+        return fields[key.field_name]
 
     def set(self, key, value):
         self.set_many({key: value})
 
     def set_many(self, update_dict):
+        touched = set()
         for key, value in update_dict.items():
-            block_id, user_id, scope, name = self._row_key(key)
-            FieldValue.objects.update_or_create(
-                block_id=block_id, user_id=user_id, scope=scope, field_name=name,
-                defaults={"value": json.dumps(value, ensure_ascii=False)},
-            )
-            self._block_values(block_id, user_id)[(block_id, user_id, scope, name)] = value
+            row = self._row_key(key)
+            self._fields(row)[key.field_name] = value
+            touched.add(row)
+        self._write(touched)
 
     def delete(self, key):
-        block_id, user_id, scope, name = self._row_key(key)
-        FieldValue.objects.filter(block_id=block_id, user_id=user_id, scope=scope, field_name=name).delete()
-        self._block_values(block_id, user_id).pop((block_id, user_id, scope, name), None)
+        row = self._row_key(key)
+        self._fields(row).pop(key.field_name, None)
+        self._write({row})
 
     def has(self, key):
-        row = self._row_key(key)
-        return row in self._block_values(row[0], row[1])
+        return key.field_name in self._fields(self._row_key(key))
+
+    def _write(self, rows) -> None:
+        # One INSERT ... ON DUPLICATE KEY UPDATE (ON CONFLICT on SQLite) per row, outside any lock held
+        # across the request: simultaneous first writes of a new row cannot deadlock on gap locks as
+        # read-then-insert does. Like the LMS's storage, the last writer of a row wins.
+        BlockState.objects.bulk_create(
+            [BlockState(block_id=b, user_id=u, kind=k, data=json.dumps(self._fields((b, u, k)), ensure_ascii=False))
+             for b, u, k in sorted(rows)],
+            update_conflicts=True, update_fields=["data"],
+            # MySQL names no conflict target (its one unique key decides); SQLite and PostgreSQL must.
+            unique_fields=["block_id", "user_id", "kind"] if connection.features.supports_update_conflicts_with_target
+            else None)
 
 
 def is_course_staff_user(user) -> bool:
@@ -235,14 +257,19 @@ class DemoRuntime(Runtime):
         return reverse("demo:block_resource", kwargs={"block_type": block.scope_ids.block_type, "uri": uri})
 
     def publish(self, block, event_type, event_data):
+        """Grades and completions are kept (the LMS's grades and completion services store them, and
+        the unit page shows them); every other event goes to the event log, as the LMS's tracking log."""
         user_id = self.django_user.pk if self.django_user.is_authenticated else None
+        data = json.loads(json.dumps(event_data, default=str))
+        if event_type not in RECORDED_EVENTS:
+            EVENT_LOG.info(json.dumps({"event_type": event_type, "user_id": user_id,
+                                       "usage_id": str(block.scope_ids.usage_id), "data": data}, ensure_ascii=False))
+            return
         if event_type == "grade":
             # As the LMS: a grade event may name the learner it grades (staff grading in their request).
             user_id = event_data.get("user_id", user_id)
-        BlockEvent.objects.create(
-            user_id=user_id, usage_id=str(block.scope_ids.usage_id), event_type=event_type,
-            data=json.loads(json.dumps(event_data, default=str)),
-        )
+        BlockEvent.objects.create(user_id=user_id, usage_id=str(block.scope_ids.usage_id), event_type=event_type,
+                                  data=data)
 
     def block_for(self, usage_id: str):
         key = UsageKey.from_string(usage_id)

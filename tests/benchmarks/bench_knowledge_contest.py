@@ -8,7 +8,6 @@
 
 Set up (own database and port):
     mysql -h127.0.0.1 -uroot -e "CREATE DATABASE bench_contest CHARACTER SET utf8mb4"
-    .venv/bin/pip install -r requirements/bench.txt
     DB=mysql MYSQL_DATABASE=bench_contest .venv/bin/python manage.py migrate
     DB=mysql MYSQL_DATABASE=bench_contest .venv/bin/python manage.py demo_setup
     DB=mysql MYSQL_DATABASE=bench_contest DEMO_DEBUG=0 .venv/bin/python manage.py runserver 127.0.0.1:8102 --noreload

@@ -3,7 +3,7 @@ server's files or blow up memory."""
 import pytest
 from lxml import etree
 
-from demo.models import CourseUnit, FieldValue
+from demo.models import CourseUnit, BlockState
 from demo.olx import load_course
 from party_training.xblocks.olx import SAFE_XML_PARSER, UnsafeXMLError, parse_olx
 
@@ -28,7 +28,7 @@ def test_external_entities_are_refused_and_nothing_is_loaded(tmp_path):
     course.write_text(EXTERNAL, encoding="utf-8")
     with pytest.raises(UnsafeXMLError):
         load_course(course)
-    assert not CourseUnit.objects.exists() and not FieldValue.objects.exists()
+    assert not CourseUnit.objects.exists() and not BlockState.objects.exists()
 
 
 def test_entity_declarations_are_refused():
