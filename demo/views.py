@@ -75,6 +75,15 @@ def unit(request, course_id, url_name):
     })
 
 
+@login_required
+def jump_to(request, course_id, usage_id):
+    """As the LMS's jump_to: the unit that holds a block (links from QR codes and PIN pages land here)."""
+    current = next((u for u in visible_units(request, course_id) if usage_id in u.children), None)
+    if current is None:
+        raise Http404
+    return redirect("demo:unit", course_id=course_id, url_name=current.url_name)
+
+
 class _BlockRequest(WebobRequest):
     """As the LMS's request: the body is read from Django when the block asks for it, so Django's
     size limit (``RequestDataTooBig``) is met inside the block's handler, as in the LMS."""

@@ -20,6 +20,7 @@ from party_training.edx_plugin.knowledge_contest.config import (
     DEFAULT_POINTS, ContestConfig, ContestError, check_draw_rules, draw_rule_dict, parse_draw_rule, points_problem,
 )
 
+from .knowledge_contest_live import LiveGameMixin
 from .fields import CreditHoursMixin, credit_hours_field, legacy_hours_field
 from .mixins import HandlerError, PartyBlockMixin, StudioEditorMixin, json_handler
 from .olx import OLXError, read_attributes, write_attributes
@@ -33,7 +34,7 @@ def _choices(*pairs):
     return [{"value": value, "display_name": label} for value, label in pairs]
 
 
-class KnowledgeContestBlock(CreditHoursMixin, StudioEditorMixin, PartyBlockMixin, XBlock):
+class KnowledgeContestBlock(LiveGameMixin, CreditHoursMixin, StudioEditorMixin, PartyBlockMixin, XBlock):
     """A knowledge contest: start an attempt, answer question by question, submit, see rank."""
 
     block_settings_key = "knowledge_contest"
@@ -234,11 +235,13 @@ class KnowledgeContestBlock(CreditHoursMixin, StudioEditorMixin, PartyBlockMixin
             "window_end": timezone.localtime(self.window_end) if self.window_end else None,
         }
         return self.render_fragment(
-            "knowledge_contest/block.html", context, js="knowledge_contest.js", css="knowledge_contest.css",
+            "knowledge_contest/block.html", context, css="knowledge_contest.css",
+            js=["knowledge_contest_game_player.js", "knowledge_contest.js"],
             init_fn="KnowledgeContestBlock",
             # No learner data in the page: it comes from the state handler as JSON, so no question text
             # ever sits inside the page's inline script data (where "</script>" could end the tag).
-            js_args={"ready": context["ready"] and user_id is not None},
+            js_args={"ready": context["ready"] and user_id is not None, "staff": staff,
+                     "live": self.live_summary() if user_id is not None and context["ready"] else None},
         )
 
     # --- learner handlers -----------------------------------------------------------------------

@@ -18,7 +18,8 @@ from party_training.resources import read_static
 from ..core.errors import RuleError
 from ..core.pages import XLSX_CONTENT_TYPE, render_page, xlsx_response
 from ..core.permissions import is_course_staff, is_site_admin
-from . import bank_files, banks, exports, questions
+from ..core.lms import unit_url
+from . import bank_files, banks, exports, live_games, questions
 from .attempts import reset_learner_named
 from .item_analysis import item_analysis, live_stats
 
@@ -219,3 +220,23 @@ def reset(request, usage_id: str):
         text, kind, status = exc.message, "error", exc.status
     context = {**_live_context(usage_id), "notice": text, "notice_kind": kind}
     return render_page(request, "knowledge_contest/live.html", context, status=status)
+
+
+# --- live games ---------------------------------------------------------------------------------
+@login_required
+@require_GET
+def join(request):
+    """A live game's PIN (typed, or in the QR code's address) leads to the unit holding the contest,
+    where the learner joins with their own account (role: any signed-in user; the LMS decides who
+    may see the unit)."""
+    pin = request.GET.get("pin", "").strip()
+    error = None
+    if pin:
+        try:
+            game = live_games.game_for_pin(pin)
+        except RuleError as exc:
+            error = exc.message
+        else:
+            return redirect(unit_url(game.course_id, game.usage_id))
+    return render_page(request, "knowledge_contest/join.html", {"pin": pin, "error": error},
+                       status=404 if error else 200)

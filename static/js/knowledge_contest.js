@@ -12,6 +12,7 @@ function KnowledgeContestBlock(runtime, element, args) {
   var timer = null;
   var saveTimers = {};
   var current = 0;
+  KnowledgeContestGame(runtime, element, args);  /* the live game, when one is open (its own script) */
 
   function node(tag, attrs, children) {
     var item = document.createElement(tag);
