@@ -1,4 +1,5 @@
 """URLs of the demo site; the plugin's URLs are mounted the way the LMS mounts them."""
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
@@ -18,6 +19,9 @@ demo_patterns = [
     path("xblock/<str:usage_id>/handler/<str:handler>/<path:suffix>", views.handler, name="handler_suffix"),
     re_path(r"^xblock/resource/(?P<block_type>[\w]+)/(?P<uri>.+)$", views.block_resource, name="block_resource"),
 ]
+
+if settings.DEMO_BENCH:
+    demo_patterns.append(path("bench/insert/", views.bench_insert, name="bench_insert"))
 
 urlpatterns = [
     path("", include((demo_patterns, "demo"), namespace="demo")),

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 from opaque_keys import InvalidKeyError
@@ -73,6 +73,14 @@ def unit(request, course_id, url_name):
         "next": units[index + 1] if index + 1 < len(units) else None,
         "events": events,
     })
+
+
+@login_required
+@require_http_methods(["POST"])
+def bench_insert(request):
+    """The benchmarks' floor (only with DEMO_BENCH=1): session, user and one INSERT, nothing else."""
+    BlockEvent.objects.create(user=request.user, usage_id="bench", event_type="bench", data={})
+    return JsonResponse({"saved": True})
 
 
 @login_required

@@ -236,44 +236,51 @@ class _Question:
 def answer(usage_id: str, game_id: int, user_id: int, position, response,
            now: datetime.datetime | None = None) -> dict:
     """Record a learner's answer to the open question: refused after the server's deadline, on another
-    question than the open one, and a second time. Four queries: the game, the player (locked), the
-    answer's insert, the player's update. The reply tells nothing about correctness until the reveal."""
+    question than the open one, and a second time. Three queries: the player with the game, the
+    player's conditional update, the answer's insert (one transaction; the unique (player, question)
+    constraint is the backstop). The reply tells nothing about correctness until the reveal."""
     now = now or timezone.now()
     if not isinstance(position, int) or isinstance(position, bool):
         raise ContestError(_("The request is missing the question."))
-    with transaction.atomic():
-        game = (LiveGame.objects.filter(pk=game_id, usage_id=usage_id)
-                .only("id", "status", "position", "deadline", "question_started", "questions", "rules").first())
-        if game is None:
+    player = (LivePlayer.objects.select_related("game")
+              .only("id", "streak", "last_position", "game__id", "game__status", "game__position", "game__deadline",
+                    "game__question_started", "game__questions", "game__rules")
+              .filter(game_id=game_id, user_id=user_id, game__usage_id=usage_id).first())
+    if player is None:
+        if not LiveGame.objects.filter(pk=game_id, usage_id=usage_id).exists():
             raise ContestError(_("This game does not exist."), status=404)
-        if game.status == LiveGameStatus.PAUSED:
-            raise ContestError(_("The game is paused; answer when it goes on."), 409, "paused")
-        if (game.status != LiveGameStatus.QUESTION or position != game.position or game.deadline is None
-                or now >= game.deadline):
-            raise ContestError(_("Answers for this question are closed."), 409, "closed")
-        player = LivePlayer.objects.select_for_update().filter(game_id=game_id, user_id=user_id).first()
-        if player is None:
-            raise ContestError(_("Join the game first."), 409, "not_joined")
-        if player.last_position >= position:
-            raise ContestError(_("You have already answered this question."), 409, "answered")
-        data = game.questions[position]
-        cleaned = clean_response(_Question(data), response)
-        if not cleaned:
-            raise ContestError(_("Choose an answer."))
-        elapsed_ms = max(0, int((now - game.question_started).total_seconds() * 1000))
-        streak_before = player.streak if player.last_position == position - 1 else 0
-        scored = answer_points(_Question(data), cleaned, game.rules, elapsed_ms, streak_before)
-        LiveAnswer.objects.create(game_id=game_id, player=player, position=position, question_id=data["id"],
-                                  response=cleaned, is_correct=scored.correct, points=scored.points,
-                                  bonus=scored.bonus, elapsed_ms=elapsed_ms, answered=now)
-        player.score += scored.points
-        player.bonus += scored.bonus
-        player.total = round(player.score + player.bonus, 2)
-        player.streak = scored.streak
-        player.last_position = position
-        player.correct_count += int(scored.correct)
-        player.answered_count += 1
-        player.time_ms += elapsed_ms
-        player.save(update_fields=["score", "bonus", "total", "streak", "last_position", "correct_count",
-                                   "answered_count", "time_ms"])
+        raise ContestError(_("Join the game first."), 409, "not_joined")
+    game = player.game
+    if game.status == LiveGameStatus.PAUSED:
+        raise ContestError(_("The game is paused; answer when it goes on."), 409, "paused")
+    if (game.status != LiveGameStatus.QUESTION or position != game.position or game.deadline is None
+            or now >= game.deadline):
+        raise ContestError(_("Answers for this question are closed."), 409, "closed")
+    if player.last_position >= position:
+        raise ContestError(_("You have already answered this question."), 409, "answered")
+    data = game.questions[position]
+    cleaned = clean_response(_Question(data), response)
+    if not cleaned:
+        raise ContestError(_("Choose an answer."))
+    elapsed_ms = max(0, int((now - game.question_started).total_seconds() * 1000))
+    # Only one question is open at a time, so the streak read here cannot change under us: a second
+    # answer to the same question updates nothing below.
+    streak_before = player.streak if player.last_position == position - 1 else 0
+    scored = answer_points(_Question(data), cleaned, game.rules, elapsed_ms, streak_before)
+    try:
+        with transaction.atomic():
+            # The player's row first, on the condition that this question is not answered yet: two
+            # devices answering at once queue on that row lock, and the second updates nothing.
+            moved = LivePlayer.objects.filter(pk=player.pk, last_position__lt=position).update(
+                score=F("score") + scored.points, bonus=F("bonus") + scored.bonus,
+                total=F("total") + scored.points + scored.bonus, streak=scored.streak, last_position=position,
+                correct_count=F("correct_count") + int(scored.correct), answered_count=F("answered_count") + 1,
+                time_ms=F("time_ms") + elapsed_ms)
+            if not moved:
+                raise IntegrityError("answered")
+            LiveAnswer.objects.create(game_id=game_id, player=player, position=position, question_id=data["id"],
+                                      response=cleaned, is_correct=scored.correct, points=scored.points,
+                                      bonus=scored.bonus, elapsed_ms=elapsed_ms, answered=now)
+    except IntegrityError:
+        raise ContestError(_("You have already answered this question."), 409, "answered") from None
     return {"answered": True, "position": position, "response": cleaned}

@@ -16,8 +16,9 @@ from ..core.registry import ExportKind, JobKind, LearningFileSection, LedgerSour
 from .bank_files import export_bank
 from .banks import count_course_banks
 from .exports import results_workbook, run_results_export
+from .live_exports import game_workbook
 from .models import (AttemptStatus, ContestAnswer, ContestAttempt, ContestExport, ContestResult, ContestScoreCount,
-                     Question, QuestionBank, QuestionType)
+                     LiveAnswer, LiveGame, LivePlayer, Question, QuestionBank, QuestionType)
 
 SAMPLE_COURSE = "course-v1:Sample+KC+2026"
 
@@ -69,6 +70,21 @@ def results_sample(text: str, member) -> dict[str, bytes]:
     return {"results.xlsx": results_workbook(usage_id)}
 
 
+def live_game_sample(text: str, member) -> dict[str, bytes]:
+    """A live game's workbook whose title, question and player (name and branch) hold ``text``."""
+    question, learner, now = _sample_question(text), member(), timezone.now()
+    game = LiveGame.objects.create(
+        usage_id="block-v1:Sample+KC+2026+type@knowledge_contest+block@live_sample", course_id=SAMPLE_COURSE,
+        title=text[:255], pin=None, open_slot=None, status="ended", position=0, started=now, ended=now,
+        questions=[{"id": question.pk, "qtype": "single", "stem": text, "options": [text, "2"], "answer": ["A"],
+                    "explanation": text}], rules={"points": 1000})
+    player = LivePlayer.objects.create(game=game, user=learner, organization=learner.party_profile.organization,
+                                       score=1000, total=1000, correct_count=1, answered_count=1, time_ms=1000)
+    LiveAnswer.objects.create(game=game, player=player, position=0, question_id=question.pk, response=["A"],
+                              is_correct=True, points=1000, elapsed_ms=1000, answered=now)
+    return {"live-game.xlsx": game_workbook(game)}
+
+
 def register(registry) -> None:
     registry.add_ledger_source(LedgerSource(kind=HourSource.CONTEST, label=HourSource.CONTEST.label,
                                             link=ledger_line_unit))
@@ -80,3 +96,5 @@ def register(registry) -> None:
     registry.add_job_kind(JobKind(model=ContestExport, run=run_results_export))
     registry.add_export(ExportKind(key="knowledge_contest_bank", label=_("Question bank"), sample=bank_sample))
     registry.add_export(ExportKind(key="knowledge_contest_results", label=_("Contest results"), sample=results_sample))
+    registry.add_export(ExportKind(key="knowledge_contest_live_game", label=_("Live contest results"),
+                                   sample=live_game_sample))
