@@ -16,7 +16,7 @@ from webob import Response
 
 from party_training.edx_plugin.core.js_catalog import js_catalog
 from party_training.edx_plugin.core.sign_in_code import qr_svg
-from party_training.edx_plugin.knowledge_contest import live_exports, live_games, live_payloads
+from party_training.edx_plugin.knowledge_contest import live_exports, live_games, live_payloads, titles
 from party_training.resources import read_static, render_template
 
 from .mixins import HandlerError, json_handler, json_response, page_handler
@@ -113,6 +113,7 @@ class LiveGameMixin:
         if not self.config().draw_rules:
             raise HandlerError(_("The contest has no questions yet."), 409)
         options = live_games.parse_options(data)
+        titles.remember_title(self.usage_id_str, self.course_id_str, self.display_name)
         game = live_games.open_game(self.config(), self.current_user_id(), self.display_name, options)
         return {"game": game.pk, "pin": game.pin,
                 "projector": self.runtime.handler_url(self, "live_projector") + f"?game={game.pk}"}

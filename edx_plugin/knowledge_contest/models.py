@@ -15,6 +15,7 @@ from ..core.models import BackgroundJob
 
 __all__ = [
     "AttemptStatus", "ContestAnswer", "ContestAttempt", "ContestExport", "ContestResult", "ContestScoreCount",
+    "ContestTitle",
     "Difficulty", "LiveAnswer", "LiveGame", "LiveGameStatus", "LivePlayer", "Question", "QuestionBank",
     "QuestionType",
 ]
@@ -356,3 +357,20 @@ class LiveAnswer(models.Model):
         verbose_name_plural = _("live game answers")
         constraints = [models.UniqueConstraint(fields=["player", "position"], name="party_live_answer_once")]
         indexes = [models.Index(fields=["game", "position"], name="party_live_answer_question")]
+
+
+class ContestTitle(models.Model):
+    """A contest block's title as course staff last saw it, so that the plugin's own pages (live view,
+    exports, the learning file), which run outside any block, name the contest instead of its id."""
+
+    usage_id = models.CharField(_("contest"), max_length=255, unique=True)
+    course_id = models.CharField(_("course"), max_length=255)
+    title = models.CharField(_("title"), max_length=255)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("contest title")
+        verbose_name_plural = _("contest titles")
+
+    def __str__(self):
+        return self.title

@@ -18,7 +18,7 @@ from .banks import count_course_banks
 from .exports import results_workbook, run_results_export
 from .live_exports import game_workbook
 from .models import (AttemptStatus, ContestAnswer, ContestAttempt, ContestExport, ContestResult, ContestScoreCount,
-                     LiveAnswer, LiveGame, LivePlayer, Question, QuestionBank, QuestionType)
+                     ContestTitle, LiveAnswer, LiveGame, LivePlayer, Question, QuestionBank, QuestionType)
 
 SAMPLE_COURSE = "course-v1:Sample+KC+2026"
 
@@ -31,14 +31,22 @@ def contest_results(user, year: int) -> tuple[list, list[list]]:
                                            duration_ms__lt=OuterRef("duration_ms"))
               .values("usage_id").annotate(n=Count("id")).values("n"))
     zero = Value(0, output_field=IntegerField())
+    title = ContestTitle.objects.filter(usage_id=OuterRef("usage_id")).values("title")[:1]
     results = (ContestResult.objects.filter(user=user, attempt__finished__year=year)
                .annotate(ahead=Coalesce(Subquery(ahead, output_field=IntegerField()), zero),
-                         faster=Coalesce(Subquery(faster, output_field=IntegerField()), zero))
-               .values("usage_id", "course_id", "total", "max_score", "ahead", "faster", "attempt__finished")
+                         faster=Coalesce(Subquery(faster, output_field=IntegerField()), zero),
+                         title=Subquery(title))
+               .values("usage_id", "course_id", "total", "max_score", "ahead", "faster", "attempt__finished",
+                       "title", "attempt__score", "attempt__bonus")
                .order_by("attempt__finished"))
     columns = [_("Finished"), _("Knowledge contest"), _("Course"), _("Score"), _("Rank")]
-    rows = [[timezone.localtime(r["attempt__finished"]).strftime("%Y-%m-%d %H:%M"), r["usage_id"], r["course_id"],
-             f"{r['total']:g} / {r['max_score']:g}", r["ahead"] + r["faster"] + 1] for r in results]
+    # The contest by its title (the id only as a last resort); the score against its true maximum,
+    # a bonus apart.
+    rows = [[timezone.localtime(r["attempt__finished"]).strftime("%Y-%m-%d %H:%M"),
+             r["title"] or str(_("Knowledge contest")), r["course_id"],
+             f"{r['attempt__score']:g} / {r['max_score']:g}" + (f" + {r['attempt__bonus']:g}" if r["attempt__bonus"]
+                                                                else ""),
+             r["ahead"] + r["faster"] + 1] for r in results]
     return columns, rows
 
 

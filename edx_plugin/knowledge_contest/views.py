@@ -19,9 +19,9 @@ from ..core.errors import RuleError
 from ..core.pages import XLSX_CONTENT_TYPE, render_page, xlsx_response
 from ..core.permissions import is_course_staff, is_site_admin
 from ..core.lms import unit_url
-from . import bank_files, banks, exports, live_games, questions
+from . import bank_files, banks, exports, live_games, questions, titles
 from .attempts import reset_learner_named
-from .item_analysis import item_analysis, live_stats
+from .item_analysis import HARDEST_MIN_ANSWERS, item_analysis, live_stats
 
 
 def _forbidden(request, text: str | None = None) -> HttpResponse:
@@ -152,7 +152,8 @@ def _live_context(usage_id: str) -> dict:
         "export": exports.export_state(exports.latest_export(usage_id)),
         "contest_css": read_static("css", "knowledge_contest.css"),
         "live_js": read_static("js", "knowledge_contest_live.js"),
-        "usage_id": usage_id, "stats": live_stats(usage_id),
+        "usage_id": usage_id, "stats": live_stats(usage_id), "title": titles.contest_title(usage_id),
+        "min_answers": HARDEST_MIN_ANSWERS,
         "data_url": reverse("party_training:contest_live_data", kwargs={"usage_id": usage_id}),
         "export_url": reverse("party_training:contest_results_export", kwargs={"usage_id": usage_id}),
         "reset_url": reverse("party_training:contest_reset", kwargs={"usage_id": usage_id}),

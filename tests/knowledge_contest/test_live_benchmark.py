@@ -1,4 +1,4 @@
-"""The live contest benchmark runs in its tiny mode (gunicorn, the locust harness, a scratch SQLite):
+"""The knowledge_contest live benchmark runs in its tiny mode (gunicorn, the locust harness, a scratch SQLite):
 the script and the harness work, and the figures say what the full run must say (no error, no lost
 answer, a 304 poll costs the block one query whatever the number of players)."""
 import re
