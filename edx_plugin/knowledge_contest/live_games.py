@@ -147,6 +147,16 @@ def poll_etag(usage_id: str, game_id: int, now: datetime.datetime) -> str | None
     return etag(game_id, row[0], phase(row[1], row[2], now))
 
 
+def player_poll_etag(game_id: int, user_id: int, now: datetime.datetime) -> str | None:
+    """The game's ETag for one of its players, in one query that also proves the caller plays in it
+    (None when they do not)."""
+    row = (LivePlayer.objects.filter(game_id=game_id, user_id=user_id)
+           .values_list("game__version", "game__status", "game__deadline").first())
+    if row is None:
+        return None
+    return etag(game_id, row[0], phase(row[1], row[2], now))
+
+
 # --- the host's actions -------------------------------------------------------------------------
 def _locked(usage_id: str, game_id: int) -> LiveGame:
     game = LiveGame.objects.select_for_update().filter(pk=game_id, usage_id=usage_id).first()

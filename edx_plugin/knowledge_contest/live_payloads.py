@@ -6,9 +6,12 @@ carries the server's time so that the countdowns of the projector and the phones
 """
 from __future__ import annotations
 
+import copy
 import datetime
 
+from django.core.cache import cache
 from django.db.models import Count
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from .live_games import etag, phase
@@ -16,6 +19,10 @@ from .live_scoring import branch_board, distribution, my_standing, player_board
 from .models import LiveAnswer, LiveGame, LivePlayer
 
 BOARD_SIZE = 10
+# The reveal and the podium are the same for every player: built once per game state (its ETag) and
+# shared through Django's cache (Redis or memcached in production), so 300 phones asking at the
+# deadline cost one build, not 300.
+SHARED_SECONDS = 30
 
 
 def _ms(moment: datetime.datetime | None, now: datetime.datetime) -> int:
@@ -34,9 +41,23 @@ def _question(game: LiveGame, reveal: bool) -> dict | None:
 
 def game_state(game: LiveGame, now: datetime.datetime | None = None) -> dict:
     """What everyone may see now: the phase, the question (its answer only once revealed), the clock;
-    after the deadline the distribution and leaderboards; at the end the podium."""
+    after the deadline the distribution and leaderboards; at the end the podium. A fresh copy (callers
+    add their own parts); the revealed parts come from the shared cache when another request built them."""
     now = now or timezone.now()
     current = phase(game.status, game.deadline, now)
+    if current not in ("reveal", "ended"):
+        return _build_state(game, current, now)
+    key = "party_live_state:" + etag(game.pk, game.version, current)
+    shared = cache.get(key)
+    if shared is None:
+        shared = _build_state(game, current, now)
+        cache.set(key, shared, SHARED_SECONDS)
+    state = copy.deepcopy(shared)
+    state.update({"server_now": now.isoformat(), "remaining_ms": 0})
+    return state
+
+
+def _build_state(game: LiveGame, current: str, now: datetime.datetime) -> dict:
     revealed = current in ("reveal", "ended")
     state = {
         "game": game.pk, "etag": etag(game.pk, game.version, current), "phase": current, "title": game.title,
@@ -78,15 +99,24 @@ def player_state(game: LiveGame, user_id: int, now: datetime.datetime | None = N
             **({"correct": mine["is_correct"], "points": mine["points"], "bonus": mine["bonus"]}
                if mine and revealed else {}),
         }
-    for row in state.get("players", []):
-        row["me"] = row.pop("user_id") == user_id
+    for row in state.get("players", []) + state.get("podium", {}).get("players", []):
+        if "user_id" in row:  # the podium may share its rows with the board
+            row["me"] = row.pop("user_id") == user_id
+    state["poll_url"] = _poll_url(game.pk) if player is not None else ""
     return state
+
+
+def _poll_url(game_id: int) -> str:
+    try:
+        return reverse("party_training:contest_game_state", kwargs={"game_id": game_id})
+    except NoReverseMatch:  # the plugin's URLs are not mounted: the phones poll the block's handler
+        return ""
 
 
 def host_state(game: LiveGame, now: datetime.datetime | None = None) -> dict:
     """The projector's view: the public state, who joined by branch, and how many answered so far."""
     state = game_state(game, now)
-    for row in state.get("players", []):
+    for row in state.get("players", []) + state.get("podium", {}).get("players", []):
         row.pop("user_id", None)
     groups = (LivePlayer.objects.filter(game_id=game.pk).values("organization__name")
               .annotate(n=Count("id")).order_by("-n", "organization__name"))

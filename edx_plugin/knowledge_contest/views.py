@@ -19,7 +19,7 @@ from ..core.errors import RuleError
 from ..core.pages import XLSX_CONTENT_TYPE, render_page, xlsx_response
 from ..core.permissions import is_course_staff, is_site_admin
 from ..core.lms import unit_url
-from . import bank_files, banks, exports, live_games, questions, titles
+from . import bank_files, banks, exports, live_games, live_payloads, questions, titles
 from .attempts import reset_learner_named
 from .item_analysis import HARDEST_MIN_ANSWERS, item_analysis, live_stats
 
@@ -241,3 +241,26 @@ def join(request):
             return redirect(unit_url(game.course_id, game.usage_id))
     return render_page(request, "knowledge_contest/join.html", {"pin": pin, "error": error},
                        status=404 if error else 200)
+
+
+@login_required
+@require_GET
+def game_state(request, game_id: int):
+    """A live game's state for one of its players (role: a player of the game), polled by the phones:
+    an empty 304 while the ETag they send is current (one query, which also checks they play in it),
+    else the state as the block's handler gives it. Outside the XBlock runtime on purpose: 300 phones
+    polling every two seconds must not each load a course and a block."""
+    now = timezone.now()
+    since = request.headers.get("If-None-Match") or request.GET.get("since", "")
+    tag = live_games.player_poll_etag(game_id, request.user.pk, now)
+    if tag is None:
+        return JsonResponse({"error": _("Join the game first.")}, status=403)
+    if since and since == tag:
+        response = HttpResponse(status=304)
+    else:
+        game = live_games.LiveGame.objects.get(pk=game_id)
+        response = JsonResponse(live_payloads.player_state(game, request.user.pk, now),
+                                json_dumps_params={"ensure_ascii": False})
+    response["ETag"] = tag
+    response["Cache-Control"] = "no-cache"
+    return response

@@ -10,7 +10,7 @@ function KnowledgeContestGame(runtime, element, args) {
   var el = PartyTraining.el;
   var panel = element.querySelector(".kc-game");
   var hostForm = element.querySelector(".kc-game-open");
-  var POLL_MS = 1000;
+  var POLL_MS = 2000;
   var state = null;
   var etag = "";
   var deadlineAt = 0;
@@ -177,6 +177,7 @@ function KnowledgeContestGame(runtime, element, args) {
         PartyTraining.post(runtime, element, "live_join", {game: state.game}).then(function (fresh) {
           state = fresh;
           etag = fresh.etag;
+          deadlineAt = Date.now() + (fresh.remaining_ms || 0);
           render();
         }).catch(function (error) { PartyTraining.showMessage(note, error.message, "error"); });
       });
@@ -218,12 +219,25 @@ function KnowledgeContestGame(runtime, element, args) {
     panel.appendChild(note);
   }
 
+  /* Every two seconds (with a little jitter, so 300 phones spread out), and right after the
+     countdown ends (jittered over a second and a half, so the reveal does not arrive all at once). */
+  function nextPollIn() {
+    var every = POLL_MS + Math.random() * 400;
+    if (state && state.phase === "question") {
+      var toDeadline = deadlineAt - Date.now();
+      if (toDeadline < every) { return Math.max(0, toDeadline) + 100 + Math.random() * 1500; }
+    }
+    return every * Math.min(5, failures + 1);
+  }
+  function pollUrl() {
+    var query = "game=" + encodeURIComponent(state.game) + (etag ? "&since=" + encodeURIComponent(etag) : "");
+    return state.poll_url ? state.poll_url + "?" + query : url("live_state", query);
+  }
   function poll() {
     if (!state) { return; }
     var headers = {"X-Requested-With": "XMLHttpRequest"};
     if (etag) { headers["If-None-Match"] = etag; }
-    fetch(url("live_state", "game=" + encodeURIComponent(state.game) + (etag ? "&since=" + encodeURIComponent(etag) : "")),
-          {credentials: "same-origin", headers: headers, cache: "no-store"})
+    fetch(pollUrl(), {credentials: "same-origin", headers: headers, cache: "no-store"})
       .then(function (response) {
         if (response.status === 304) { return null; }
         if (!response.ok) { throw new Error(response.statusText); }
@@ -244,7 +258,7 @@ function KnowledgeContestGame(runtime, element, args) {
         PartyTraining.showMessage(panel.querySelector(".kc-game-note"), gettext("Connection lost; retrying…"), "error");
       })
       .then(function () {
-        if (state && state.phase !== "ended") { window.setTimeout(poll, POLL_MS * Math.min(5, failures + 1)); }
+        if (state && state.phase !== "ended") { window.setTimeout(poll, nextPollIn()); }
       });
   }
 

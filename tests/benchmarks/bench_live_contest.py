@@ -1,13 +1,15 @@
 """Live contest benchmark (issue 13) on MariaDB against the demo site under gunicorn; prints figures.
 
-1. One game, N simulated players (300), each polling the state every second with its ETag (304
-   while nothing moved) and answering each question once; the host opens Q questions through the
+1. One game, N simulated players (300), each polling the state as the phones do (every two seconds
+   and right after each countdown, with its ETag: 304 while nothing moved) and answering each
+   question once; the host opens Q questions through the
    same handlers. Prints state-poll and answer latencies (p50, p95), errors, late answers the server
    refused, and lost answers (answers the server accepted that are not in the database).
 2. Queries per poll, counted in this process on the same database: a 304 poll and a full poll at
    2 players and at N players (constant), an answer.
-3. Through the load harness: a 304 poll against the bare one-INSERT view, at 1, 8, 16, 32 clients,
-   alternating rounds, min/median/max and the ratio to the bare view.
+3. Through the load harness: a 304 poll (the plugin's state view the phones poll, and the block's
+   handler) against the bare one-INSERT view, at 1, 8, 16, 32 clients, alternating rounds,
+   min/median/max and the ratio to the bare view.
 
 Set up (own database):
     mysql -h127.0.0.1 -uroot -e "CREATE DATABASE bench_live CHARACTER SET utf8mb4"
@@ -83,42 +85,57 @@ def play(server_url: str, usage_id: str, users, host, questions: int, seconds: i
     contexts = [{"etag": "", "joined": False, "answered": set()} for _ in users]
 
     def player(client, context):
+        """One phone, as knowledge_contest_game_player.js behaves: join, then poll the plugin's state
+        view every two seconds (jittered) and right after each countdown, answering each question once."""
         if not context["joined"]:
-            client.post(handler(usage_id, "live_join"), data=json.dumps({"game": game}), headers=context["headers"],
-                        name="join")
-            context["joined"] = True
+            reply = client.post(handler(usage_id, "live_join"), data=json.dumps({"game": game}),
+                                headers=context["headers"], name="join")
+            joined = reply.json() if reply.status_code == 200 else {}
+            context.update(joined=bool(joined), poll_url=joined.get("poll_url"), etag=joined.get("etag", ""),
+                           deadline=time.monotonic() + joined.get("remaining_ms", 0) / 1000)
             return
         headers = {"Cookie": context["cookie"]}
         if context["etag"]:
             headers["If-None-Match"] = context["etag"]
-        with client.get(f"{handler(usage_id, 'live_state')}?game={game}", headers=headers, name="state poll",
+        state = None
+        with client.get(f"{context['poll_url']}?game={game}", headers=headers, name="state poll",
                         catch_response=True) as response:
             tally["polls"] += 1
             if response.status_code == 304:
                 tally["not_modified"] += 1
                 response.success()
-                return
-            if response.status_code != 200:
+            elif response.status_code == 200:
+                state = response.json()
+                response.success()
+            else:
                 response.failure(f"HTTP {response.status_code}")
-                return
-            state = response.json()
-            response.success()
-        context["etag"] = state["etag"]
-        position = state["position"]
-        if state["phase"] == "question" and position not in context["answered"] and not state["me"]["answered"]:
-            gevent.sleep(random.uniform(0, min(3.0, seconds / 2)))  # people read, then tap
-            body = {"game": game, "position": position, "response": [random.choice("ABCD")]}
-            with client.post(handler(usage_id, "live_answer"), data=json.dumps(body), headers=context["headers"],
-                             name="answer", catch_response=True) as reply:
-                if reply.status_code == 200:
-                    tally["accepted"] += 1
-                    context["answered"].add(position)
-                    reply.success()
-                elif reply.status_code == 409 and (reply.json() or {}).get("code") == "closed":
-                    tally["late"] += 1  # the server's deadline refused it: counted, not an error
-                    reply.success()
-                else:
-                    reply.failure(f"HTTP {reply.status_code}")
+        if state is not None:
+            context["etag"] = state["etag"]
+            context["phase"] = state["phase"]
+            context["deadline"] = time.monotonic() + state.get("remaining_ms", 0) / 1000
+            position = state["position"]
+            if state["phase"] == "question" and position not in context["answered"] and not state["me"]["answered"]:
+                gevent.sleep(random.uniform(0, min(3.0, seconds / 2)))  # people read, then tap
+                answer(client, context, position)
+        every = 2.0 + random.uniform(0, 0.4)
+        to_deadline = context["deadline"] - time.monotonic()
+        if context.get("phase") == "question" and to_deadline < every:
+            every = max(0.0, to_deadline) + 0.1 + random.uniform(0, 1.5)
+        gevent.sleep(every)
+
+    def answer(client, context, position):
+        body = {"game": game, "position": position, "response": [random.choice("ABCD")]}
+        with client.post(handler(usage_id, "live_answer"), data=json.dumps(body), headers=context["headers"],
+                         name="answer", catch_response=True) as reply:
+            if reply.status_code == 200:
+                tally["accepted"] += 1
+                context["answered"].add(position)
+                reply.success()
+            elif reply.status_code == 409 and (reply.json() or {}).get("code") == "closed":
+                tally["late"] += 1  # the server's deadline refused it: counted, not an error
+                reply.success()
+            else:
+                reply.failure(f"HTTP {reply.status_code}")
 
     def host_loop():
         gevent.sleep(3)  # everyone joins
@@ -130,7 +147,7 @@ def play(server_url: str, usage_id: str, users, host, questions: int, seconds: i
                       data=json.dumps({"game": game, "action": "end"}), timeout=120).raise_for_status()
         gevent.sleep(1.5)
 
-    result = harness.run(server_url, player, keys, len(users), 0, contexts=contexts, wait=1.0, during=host_loop)
+    result = harness.run(server_url, player, keys, len(users), 0, contexts=contexts, wait=0.0, during=host_loop)
     from party_training.edx_plugin.knowledge_contest.models import (  # pylint: disable=import-outside-toplevel
         ContestAttempt, LiveAnswer, LivePlayer,
     )
@@ -164,8 +181,12 @@ def queries_per_poll(usage_id: str, users, host) -> dict:
         counted = {}
         with CaptureQueriesContext(connection) as queries:
             assert player.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
-        counted["304 poll"] = len(queries)
+        counted["304 poll (block handler)"] = len(queries)
         counted["304 poll, the block's own"] = sum("livegame" in q["sql"] for q in queries.captured_queries)
+        poll_url = player.get(url).json()["poll_url"]
+        with CaptureQueriesContext(connection) as queries:
+            assert player.get(poll_url, {"game": game}, HTTP_IF_NONE_MATCH=etag).status_code == 304
+        counted["304 poll (plugin view, what phones poll)"] = len(queries)
         with CaptureQueriesContext(connection) as queries:
             player.get(url)
         counted["full poll (question)"] = len(queries)
@@ -179,6 +200,12 @@ def queries_per_poll(usage_id: str, users, host) -> dict:
         with CaptureQueriesContext(connection) as queries:
             player.get(url)
         counted["full poll (reveal: chart, boards, rank)"] = len(queries)
+        other = Client()
+        other.force_login(users[1])
+        other.get(url)  # (joined above) the reveal is now built and shared
+        with CaptureQueriesContext(connection) as queries:
+            other.get(url)
+        counted["full poll (reveal, already built by another player)"] = len(queries)
         figures[size] = counted
         live_games.end_game(usage_id, game)
     return figures
@@ -217,10 +244,15 @@ def main() -> int:
         keys = harness.sessions(users[:32])
 
         def poll_304(client, context):
-            client.get(f"{handler(usage_id, 'live_state')}?game={poll_game['game']}",
-                       headers={"Cookie": context["cookie"], "If-None-Match": poll_game["etag"]}, name="poll 304")
+            client.get(poll_game["poll_url"], headers={"Cookie": context["cookie"], "If-None-Match": poll_game["etag"]},
+                       name="poll 304")
 
-        harness.report(harness.compare(server.url, {"bare": harness.bare_insert, "poll 304": poll_304}, keys,
+        def handler_304(client, context):
+            client.get(f"{handler(usage_id, 'live_state')}?game={poll_game['game']}",
+                       headers={"Cookie": context["cookie"], "If-None-Match": poll_game["etag"]}, name="handler 304")
+
+        subjects = {"bare": harness.bare_insert, "poll 304": poll_304, "handler 304": handler_304}
+        harness.report(harness.compare(server.url, subjects, keys,
                                        levels=(1, 2) if tiny else harness.LEVELS, rounds=2 if tiny else 3,
                                        seconds=1 if tiny else 8, warmup=0.5 if tiny else 3))
     return 1 if (lost or run.errors) else 0
@@ -241,7 +273,8 @@ def _poll_target(usage_id, users, host) -> dict:
     live_games.control(usage_id, game, "pause")  # a paused question: its ETag holds for the whole run
     player = Client()
     player.force_login(users[0])
-    return {"game": game, "etag": player.get(f"{handler(usage_id, 'live_state')}?game={game}").json()["etag"]}
+    state = player.get(f"{handler(usage_id, 'live_state')}?game={game}").json()
+    return {"game": game, "etag": state["etag"], "poll_url": f"{state['poll_url']}?game={game}"}
 
 
 if __name__ == "__main__":

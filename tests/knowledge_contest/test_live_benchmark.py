@@ -21,6 +21,7 @@ def test_live_benchmark_tiny_mode():
     assert per_size == ["1", "1"]
     full = re.findall(r"full poll \(reveal: chart, boards, rank\) (\d+)", out)
     assert len(full) == 2 and full[0] == full[1]  # constant in the number of players
-    for subject in ("bare", "poll 304"):
+    assert re.findall(r"304 poll \(plugin view, what phones poll\) (\d+)", out) == ["3", "3"]
+    for subject in ("bare", "poll 304", "handler 304"):
         rows = [line for line in out.splitlines() if re.match(rf"\s+\d+\s+{re.escape(subject)}\s", line)]
         assert len(rows) == 2, out  # one per concurrency level

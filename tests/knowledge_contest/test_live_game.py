@@ -7,6 +7,7 @@ import json
 
 import openpyxl
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -335,3 +336,36 @@ def test_export_shows_score_bonus_and_a_true_maximum(contest, people):
     result = ContestResult.objects.get(user=people["a"], usage_id=contest)
     assert result.max_score == 3000 and result.total == 3300
 
+
+
+@pytest.mark.django_db
+def test_plugin_poll_view_for_players_only_304_in_one_query(contest, people):
+    game_id = open_game(contest, people["host"])
+    live_games.join_game(game_id, people["a"].pk)
+    live_games.join_game(game_id, people["b"].pk)
+    control(contest, people["host"], game_id, "next")
+    status, state = get_state(contest, people["a"], game_id)
+    assert state["poll_url"] == f"/party-training/contest/games/{game_id}/state.json"
+    client = Client()
+    client.force_login(people["a"])
+    full = client.get(state["poll_url"])
+    assert full.status_code == 200 and full["ETag"] == state["etag"] and not leaks(json.loads(full.content))
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(state["poll_url"], HTTP_IF_NONE_MATCH=state["etag"])
+    assert again.status_code == 304 and again.content == b""
+    assert len(queries) == 3  # session, user, and the one that checks the player and reads the version
+    outsider = Client()
+    outsider.force_login(people["c"])  # not a player of this game
+    assert outsider.get(state["poll_url"]).status_code == 403
+    assert Client().get(state["poll_url"]).status_code == 302  # to the login
+    # The reveal is built once and shared: the second player's full poll costs less than the first's.
+    control(contest, people["host"], game_id, "skip")
+    cache.clear()  # (the host's reply already built it)
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(state["poll_url"]).status_code == 200
+    other = Client()
+    other.force_login(people["b"])
+    with CaptureQueriesContext(connection) as second:
+        body = json.loads(other.get(state["poll_url"]).content)
+    assert body["phase"] == "reveal" and len(second) < len(first)
+    assert [row["me"] for row in body["players"]].count(True) == 1
