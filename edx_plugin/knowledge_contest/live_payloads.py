@@ -15,7 +15,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from .live_games import etag, phase
-from .live_scoring import branch_board, distribution, my_standing, player_board
+from .leaderboards import person_name
+from .live_scoring import PERSON_FIELDS, branch_board, distribution, my_standing, player_board
 from .models import LiveAnswer, LiveGame, LivePlayer
 
 BOARD_SIZE = 10
@@ -23,6 +24,7 @@ BOARD_SIZE = 10
 # shared through Django's cache (Redis or memcached in production), so 300 phones asking at the
 # deadline cost one build, not 300.
 SHARED_SECONDS = 30
+LOBBY_NAMES = 500
 
 
 def _ms(moment: datetime.datetime | None, now: datetime.datetime) -> int:
@@ -120,8 +122,14 @@ def host_state(game: LiveGame, now: datetime.datetime | None = None) -> dict:
         row.pop("user_id", None)
     groups = (LivePlayer.objects.filter(game_id=game.pk).values("organization__name")
               .annotate(n=Count("id")).order_by("-n", "organization__name"))
-    state["joined"] = [{"branch": g["organization__name"] or "", "players": g["n"]} for g in groups]
+    state["joined"] = [{"branch": g["organization__name"] or "", "players": g["n"], "names": []} for g in groups]
     state["joined_count"] = sum(g["players"] for g in state["joined"])
+    if state["phase"] == "lobby":  # who joined, by branch (names only while people are still joining)
+        by_branch = {g["branch"]: g["names"] for g in state["joined"]}
+        rows = (LivePlayer.objects.filter(game_id=game.pk).order_by("joined")
+                .values(*PERSON_FIELDS)[:LOBBY_NAMES])
+        for row in rows:
+            by_branch.setdefault(row["organization__name"] or "", []).append(person_name(row))
     state["answered"] = (LiveAnswer.objects.filter(game_id=game.pk, position=game.position).count()
                          if game.position >= 0 else 0)
     return state

@@ -136,7 +136,10 @@
       stage.appendChild(join);
       var list = el("ul", "kc-projector-joined");
       state.joined.forEach(function (group) {
-        list.appendChild(el("li", "", gettext("%(branch)s: %(count)s", {branch: group.branch || gettext("No branch"), count: group.players})));
+        var item = el("li", "");
+        item.appendChild(el("strong", "", gettext("%(branch)s: %(count)s", {branch: group.branch || gettext("No branch"), count: group.players})));
+        if (group.names.length) { item.appendChild(el("span", "kc-projector-names", group.names.join(gettext(", ")))); }
+        list.appendChild(item);
       });
       stage.appendChild(list);
       control(gettext("Start"), "next", true);

@@ -369,3 +369,14 @@ def test_plugin_poll_view_for_players_only_304_in_one_query(contest, people):
         body = json.loads(other.get(state["poll_url"]).content)
     assert body["phase"] == "reveal" and len(second) < len(first)
     assert [row["me"] for row in body["players"]].count(True) == 1
+
+
+@pytest.mark.django_db
+def test_host_sees_who_joined_by_branch(contest, people):
+    game_id = open_game(contest, people["host"])
+    for name in ("a", "b", "c"):
+        call_handler(contest, "live_join", people[name], {"game": game_id})
+    status, state = call_handler(contest, "live_host_state", people["host"], {"game": game_id}, method="GET")
+    assert status == 200 and state["joined_count"] == 3
+    assert {g["branch"]: sorted(g["names"]) for g in state["joined"]} == {"第一支部": ["a", "b"], "第二支部": ["c"]}
+    assert state["pin"] and state["qr_svg"].startswith("<svg") and f"pin={state['pin']}" in state["join_url"]
