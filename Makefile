@@ -13,13 +13,19 @@ $(VENV)/.installed: setup.cfg pyproject.toml requirements/test.txt
 	$(PY) -m pip install -q -r requirements/test.txt -e .
 	touch $@
 
-.PHONY: install demo test test-mysql i18n
+.PHONY: install demo serve test test-mysql i18n
 install: $(VENV)/.installed
 
 demo: install
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py demo_setup --url http://127.0.0.1:$(PORT)/
 	$(PY) manage.py runserver 0.0.0.0:$(PORT)
+
+# The demo under gunicorn (gthread workers, demo/gunicorn.conf.py): what the HTTP benchmarks run against.
+serve: install
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py demo_setup --url http://127.0.0.1:$(PORT)/
+	DEMO_DEBUG=0 DEMO_CONN_MAX_AGE=60 GUNICORN_BIND=0.0.0.0:$(PORT) $(VENV)/bin/gunicorn -c demo/gunicorn.conf.py
 
 test: install
 	scripts/bootstrap.sh

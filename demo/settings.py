@@ -11,6 +11,8 @@ BASE_DIR = Path(__file__).resolve().parent
 SECRET_KEY = os.environ.get("DEMO_SECRET_KEY", "demo-only-not-secret")
 DEBUG = os.environ.get("DEMO_DEBUG", "1") == "1"
 ALLOWED_HOSTS = ["*"]
+# The benchmarks' floor: a bare view doing one INSERT (``/bench/insert/``), only when asked for.
+DEMO_BENCH = os.environ.get("DEMO_BENCH") == "1"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -62,6 +64,8 @@ if os.environ.get("DB") == "mysql":
         "HOST": os.environ.get("MYSQL_HOST", "127.0.0.1"),
         "PORT": os.environ.get("MYSQL_PORT", "3306"),
         "OPTIONS": {"charset": "utf8mb4"},
+        # Persistent connections under gunicorn (``make serve`` sets 60); 0, Django's default, elsewhere.
+        "CONN_MAX_AGE": int(os.environ.get("DEMO_CONN_MAX_AGE", "0")),
         "TEST": {"NAME": os.environ.get("MYSQL_TEST_DATABASE", "test_party_training"), "CHARSET": "utf8mb4",
                  "COLLATION": "utf8mb4_unicode_ci"},
     }}

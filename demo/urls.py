@@ -1,4 +1,5 @@
 """URLs of the demo site; the plugin's URLs are mounted the way the LMS mounts them."""
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
@@ -13,10 +14,14 @@ demo_patterns = [
     path("", views.home, name="home"),
     re_path(r"^courses/(?P<course_id>[^/]+)/$", views.course_outline, name="course"),
     re_path(r"^courses/(?P<course_id>[^/]+)/unit/(?P<url_name>[\w-]+)/$", views.unit, name="unit"),
+    re_path(r"^courses/(?P<course_id>[^/]+)/jump_to/(?P<usage_id>[^/]+)$", views.jump_to, name="jump_to"),
     path("xblock/<str:usage_id>/handler/<str:handler>", views.handler, name="handler"),
     path("xblock/<str:usage_id>/handler/<str:handler>/<path:suffix>", views.handler, name="handler_suffix"),
     re_path(r"^xblock/resource/(?P<block_type>[\w]+)/(?P<uri>.+)$", views.block_resource, name="block_resource"),
 ]
+
+if settings.DEMO_BENCH:
+    demo_patterns.append(path("bench/insert/", views.bench_insert, name="bench_insert"))
 
 urlpatterns = [
     path("", include((demo_patterns, "demo"), namespace="demo")),

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 from opaque_keys import InvalidKeyError
@@ -73,6 +73,23 @@ def unit(request, course_id, url_name):
         "next": units[index + 1] if index + 1 < len(units) else None,
         "events": events,
     })
+
+
+@login_required
+@require_http_methods(["POST"])
+def bench_insert(request):
+    """The benchmarks' floor (only with DEMO_BENCH=1): session, user and one INSERT, nothing else."""
+    BlockEvent.objects.create(user=request.user, usage_id="bench", event_type="bench", data={})
+    return JsonResponse({"saved": True})
+
+
+@login_required
+def jump_to(request, course_id, usage_id):
+    """As the LMS's jump_to: the unit that holds a block (links from QR codes and PIN pages land here)."""
+    current = next((u for u in visible_units(request, course_id) if usage_id in u.children), None)
+    if current is None:
+        raise Http404
+    return redirect("demo:unit", course_id=course_id, url_name=current.url_name)
 
 
 class _BlockRequest(WebobRequest):

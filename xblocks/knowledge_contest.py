@@ -15,11 +15,13 @@ from lxml import etree
 from xblock.core import XBlock
 from xblock.fields import Boolean, DateTime, Dict, Float, Integer, List, Scope, String
 
-from party_training.edx_plugin.knowledge_contest import attempts, leaderboards, payloads, scoring
+from party_training.edx_plugin.knowledge_contest import attempts, banks, leaderboards, payloads, scoring, titles
 from party_training.edx_plugin.knowledge_contest.config import (
-    DEFAULT_POINTS, ContestConfig, ContestError, check_draw_rules, draw_rule_dict, parse_draw_rule, points_problem,
+    DEFAULT_POINTS, ContestConfig, ContestError, check_draw_rules, draw_rule_dict, draw_rule_problems, parse_draw_rule,
+    difficulty_choices, point_types, points_problem,
 )
 
+from .knowledge_contest_live import LiveGameMixin
 from .fields import CreditHoursMixin, credit_hours_field, legacy_hours_field
 from .mixins import HandlerError, PartyBlockMixin, StudioEditorMixin, json_handler
 from .olx import OLXError, read_attributes, write_attributes
@@ -33,7 +35,7 @@ def _choices(*pairs):
     return [{"value": value, "display_name": label} for value, label in pairs]
 
 
-class KnowledgeContestBlock(CreditHoursMixin, StudioEditorMixin, PartyBlockMixin, XBlock):
+class KnowledgeContestBlock(LiveGameMixin, CreditHoursMixin, StudioEditorMixin, PartyBlockMixin, XBlock):
     """A knowledge contest: start an attempt, answer question by question, submit, see rank."""
 
     block_settings_key = "knowledge_contest"
@@ -137,15 +139,10 @@ class KnowledgeContestBlock(CreditHoursMixin, StudioEditorMixin, PartyBlockMixin
         """Checks across fields and of the JSON fields; each field's bounds are declared on the field."""
         merged = {name: values.get(name, getattr(self, name)) for name in self.editable_fields}
         errors = {}
-        try:
-            rules = [parse_draw_rule(raw) for raw in merged["draw_rules"]]
-        except (ValueError, KeyError, TypeError):
-            errors["draw_rules"] = _('Each rule needs a bank code, a count of at least 1 and a difficulty of '
-                                     'easy, medium, hard or empty.')
-        else:
-            problems = check_draw_rules(rules)
-            if problems:
-                errors["draw_rules"] = " ".join(problems)
+        rules, problems = draw_rule_problems(merged["draw_rules"])
+        problems = problems or check_draw_rules(rules)
+        if problems:
+            errors["draw_rules"] = " ".join(problems)
         if merged["window_start"] and merged["window_end"] and merged["window_end"] <= merged["window_start"]:
             errors["window_end"] = _("The contest must close after it opens.")
         if merged["show_explanations"] == "after_window" and not merged["window_end"]:
@@ -159,6 +156,18 @@ class KnowledgeContestBlock(CreditHoursMixin, StudioEditorMixin, PartyBlockMixin
         if "draw_rules" not in errors and "draw_rules" in values:
             values["draw_rules"] = [draw_rule_dict(rule) for rule in rules]
         return errors
+
+    def studio_view(self, context=None):
+        """The shared editor's fields, with the draw rules as rows (bank, category, difficulty, count:
+        add, remove, reorder) and the points as one number per question type."""
+        fields = [self._editor_field(name) for name in self.editable_fields if name not in ("draw_rules", "points")]
+        return self.render_fragment(
+            "knowledge_contest/studio.html", {
+                "fields": fields, "block_type": self.scope_ids.block_type, "banks": banks.draw_bank_choices(
+                    self.course_id_str, [str(rule.get("bank", "")) for rule in self.draw_rules]),
+                "difficulties": difficulty_choices(), "point_types": point_types(self.points)},
+            js=["studio_editor.js", "knowledge_contest_studio.js"], css="knowledge_contest.css",
+            init_fn="KnowledgeContestStudio", js_args={"draw_rules": self.draw_rules})
 
     # --- OLX ------------------------------------------------------------------------------------
     @classmethod
@@ -224,21 +233,26 @@ class KnowledgeContestBlock(CreditHoursMixin, StudioEditorMixin, PartyBlockMixin
         user_id = self.current_user_id()
         # Remembered for the plugin's own pages (question banks, live view), which run outside any block.
         staff = user_id is not None and self.remember_course_staff()
+        if staff:
+            titles.remember_title(self.usage_id_str, self.course_id_str, self.display_name)
         config = self.config()
+        question_count = sum(rule.count for rule in config.draw_rules)
         context = {
             "title": self.display_name, "intro": self.intro, "config": config, "ready": bool(config.draw_rules),
-            "question_count": sum(rule.count for rule in config.draw_rules),
+            "question_count": question_count, "limit": config.effective_limit(question_count),
             "signed_in": user_id is not None, "staff": staff,
             "links": self._staff_links() if staff else {},
             "window_start": timezone.localtime(self.window_start) if self.window_start else None,
             "window_end": timezone.localtime(self.window_end) if self.window_end else None,
         }
         return self.render_fragment(
-            "knowledge_contest/block.html", context, js="knowledge_contest.js", css="knowledge_contest.css",
+            "knowledge_contest/block.html", context, css="knowledge_contest.css",
+            js=["knowledge_contest_game_player.js", "knowledge_contest.js"],
             init_fn="KnowledgeContestBlock",
             # No learner data in the page: it comes from the state handler as JSON, so no question text
             # ever sits inside the page's inline script data (where "</script>" could end the tag).
-            js_args={"ready": context["ready"] and user_id is not None},
+            js_args={"ready": context["ready"] and user_id is not None, "staff": staff,
+                     "live": self.live_summary() if user_id is not None and context["ready"] else None},
         )
 
     # --- learner handlers -----------------------------------------------------------------------

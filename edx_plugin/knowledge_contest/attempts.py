@@ -96,7 +96,7 @@ def effective_position(attempt: ContestAttempt, now: datetime.datetime) -> tuple
     return position, min(ends, attempt.deadline)
 
 
-def _clean_response(question: Question, response) -> list:
+def clean_response(question: Question, response) -> list:
     if not isinstance(response, list) or not all(isinstance(r, str) for r in response):
         raise ContestError(_("The answer is not valid."))
     if not response:
@@ -138,7 +138,7 @@ def save_answer(user_id: int, usage_id: str, attempt_id: int, question_id: int, 
             if attempt.rules.get("question_seconds") and attempt.question_ids.index(question_id) != position:
                 raise ContestError(_("The time for this question is over."), 409, "moved")
             question = Question.objects.only("id", "qtype", "options", "answer").get(pk=question_id)
-            cleaned = _clean_response(question, response)
+            cleaned = clean_response(question, response)
             if not cleaned:
                 ContestAnswer.objects.filter(attempt_id=attempt_id, question_id=question_id).delete()
             else:

@@ -122,3 +122,12 @@ def _is_course_key(value: str) -> bool:
 def count_course_banks(course_id: str) -> int:
     """Banks of one course (the staff tools' figure)."""
     return QuestionBank.objects.filter(course_id=course_id).count()
+
+
+def draw_bank_choices(course_id: str, current: list[str]) -> list[tuple[str, str]]:
+    """Banks a contest of the course may draw from (its own and the site's), as (code, name) for the
+    Studio editor; codes the contest already uses stay listed even if the bank is gone."""
+    choices = list(QuestionBank.objects.filter(Q(course_id=course_id) | Q(course_id=""))
+                   .order_by("name").values_list("code", "name"))
+    known = {code for code, _name in choices}
+    return choices + [(code, code) for code in current if code and code not in known]

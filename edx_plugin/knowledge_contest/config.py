@@ -55,6 +55,38 @@ def parse_draw_rule(raw) -> DrawRule:
     return DrawRule(bank=bank, count=count, category=str(raw.get("category", "")).strip(), difficulty=difficulty)
 
 
+def draw_rule_problems(raw_rules) -> tuple[list[DrawRule], list[str]]:
+    """Draw rules from the Studio editor's rows, and a translated message per problem naming the rule
+    and its field ("Rule 2, number of questions: ...")."""
+    if not isinstance(raw_rules, list):
+        return [], [_("The draw rules are not valid.")]
+    rules, problems = [], []
+    for number, raw in enumerate(raw_rules, start=1):
+        if not isinstance(raw, dict):
+            problems.append(_("Rule %(n)d is not valid.") % {"n": number})
+            continue
+        found = []
+        if not str(raw.get("bank", "")).strip():
+            found.append(_("Rule %(n)d, question bank: choose a bank.") % {"n": number})
+        try:
+            count = int(str(raw.get("count", "")).strip())
+        except ValueError:
+            count = 0
+        if count < 1 or count > MAX_QUESTIONS:
+            found.append(_("Rule %(n)d, number of questions: give a whole number from 1 to %(max)d.")
+                         % {"n": number, "max": MAX_QUESTIONS})
+        difficulty = str(raw.get("difficulty", "") or "").strip().lower()
+        if difficulty not in DIFFICULTY_WORDS and not (difficulty.isdigit() and int(difficulty) in DIFFICULTY_NAMES):
+            found.append(_("Rule %(n)d, difficulty: choose easy, medium, hard or any.") % {"n": number})
+        if len(str(raw.get("category", ""))) > 100:
+            found.append(_("Rule %(n)d, category: at most 100 characters.") % {"n": number})
+        if found:
+            problems.extend(found)
+        else:
+            rules.append(parse_draw_rule({**raw, "count": count}))
+    return rules, problems
+
+
 def draw_rule_dict(rule: DrawRule) -> dict:
     """A draw rule as the block stores it (difficulty as its word)."""
     return {"bank": rule.bank, "category": rule.category, "difficulty": DIFFICULTY_NAMES[rule.difficulty],
@@ -90,6 +122,15 @@ class ContestConfig:
             return "closed"
         return "open"
 
+    def effective_limit(self, question_count: int) -> dict:
+        """The time an attempt really has, as its clock will show it: the per-attempt limit, or less
+        when the time per question times the questions is shorter (the deadline is the earlier)."""
+        seconds = self.time_limit_minutes * 60
+        per_question = self.question_seconds * question_count if self.question_seconds else 0
+        if per_question and per_question < seconds:
+            seconds = per_question
+        return {"minutes": seconds // 60, "seconds": seconds % 60, "by_question": seconds == per_question}
+
     def reveals_answers(self, now: datetime.datetime) -> bool:
         """Whether a closed attempt's review may show correct answers and explanations now."""
         if self.show_explanations == "after_attempt":
@@ -107,11 +148,16 @@ class ContestConfig:
 
 
 def points_problem(points) -> str | None:
-    """A translated message when a points table is not one number from 0 to 100 per question type."""
-    if isinstance(points, dict) and set(points) == set(DEFAULT_POINTS) and all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 100 for v in points.values()):
+    """A translated message when a points table is not one number from 0 to 100 per question type,
+    naming the question types that are wrong."""
+    if not isinstance(points, dict) or set(points) != set(DEFAULT_POINTS):
+        return _("Give points from 0 to 100 for each question type.")
+    labels = dict(QuestionType.choices)
+    wrong = [str(labels[key]) for key, value in points.items()
+             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100]
+    if not wrong:
         return None
-    return _("Give points from 0 to 100 for each of single, multiple, true_false and fill_blank.")
+    return _("Points for %(types)s: give a number from 0 to 100.") % {"types": _(", ").join(wrong)}
 
 
 # --- the draw ---------------------------------------------------------------------------------
@@ -177,3 +223,16 @@ def draw_questions(config: ContestConfig, rng: random.Random) -> tuple[list[int]
             rng.shuffle(order)
             orders[str(pk)] = order
     return picked, orders, max_score
+
+
+# --- the Studio editor's choices ----------------------------------------------------------------
+def difficulty_choices() -> list[tuple[str, str]]:
+    """Draw-rule difficulties as the editor offers them: any, then easy to hard."""
+    return [("", str(_("Any difficulty")))] + [(DIFFICULTY_NAMES[d.value], str(d.label)) for d in Difficulty]
+
+
+def point_types(points: dict) -> list[dict]:
+    """One row per question type for the editor: key, label and the current points."""
+    labels = dict(QuestionType.choices)
+    return [{"key": key, "label": str(labels[key]), "value": f"{float(points.get(key, default)):g}"}
+            for key, default in DEFAULT_POINTS.items()]

@@ -30,7 +30,8 @@ def results_workbook(usage_id: str, progress: Callable[[int], object] | None = N
     ``progress(rows_done)`` is called every few thousand rows (background exports report it)."""
     def results():
         rows = (ContestResult.objects.filter(usage_id=usage_id).order_by("-total", "duration_ms", "id")
-                .values("total", "max_score", "duration_ms", "attempts", "attempt__finished", "user__username",
+                .values("total", "max_score", "duration_ms", "attempts", "attempt__finished", "attempt__score",
+                        "attempt__bonus", "user__username",
                         "user__first_name", "user__last_name", "user__party_profile__full_name",
                         "organization__name"))
         rank, previous = 0, None
@@ -40,9 +41,12 @@ def results_workbook(usage_id: str, progress: Callable[[int], object] | None = N
             finished = row["attempt__finished"]
             if progress and position % EXPORT_PROGRESS_EVERY == 0:
                 progress(position)
+            # The score against its true maximum (and its percent); the bonus apart; the total ranks.
+            score = row["attempt__score"]
             yield [
-                rank, row["user__username"], person_name(row), row["organization__name"] or "", row["total"],
-                row["max_score"], round(row["total"] * 100.0 / row["max_score"], 1) if row["max_score"] else 0,
+                rank, row["user__username"], person_name(row), row["organization__name"] or "", score,
+                row["max_score"], round(score * 100.0 / row["max_score"], 1) if row["max_score"] else 0,
+                row["attempt__bonus"], row["total"],
                 round(row["duration_ms"] / 1000, 1), row["attempts"],
                 timezone.localtime(finished).strftime("%Y-%m-%d %H:%M:%S") if finished else "",
             ]
@@ -54,8 +58,9 @@ def results_workbook(usage_id: str, progress: Callable[[int], object] | None = N
 
     return workbook_bytes([
         Sheet(_("Results"), [_("Rank"), _("Username"), _("Name"), _("Branch"), _("Score"), _("Maximum score"),
-                             _("Percent"), _("Time (seconds)"), _("Attempts"), _("Finished")],
-              results(), widths={3: 16, 4: 24, 10: 20}),
+                             _("Percent"), _("Bonus"), _("Total with bonus"), _("Time (seconds)"), _("Attempts"),
+                             _("Finished")],
+              results(), widths={3: 16, 4: 24, 12: 20}),
         Sheet(_("Item analysis"), [_("Question"), _("Type"), _("Category"), _("Drawn"), _("Correct"),
                                    _("Difficulty"), _("Discrimination")], analysis(), widths={1: 60}),
     ])

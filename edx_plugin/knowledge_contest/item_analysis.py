@@ -61,7 +61,10 @@ def _live_stats(usage_id: str, now: datetime.datetime, minutes: int) -> dict:
     }
 
 
-def hardest_questions(usage_id: str, limit: int = 10, min_answers: int = 3) -> list[dict]:
+HARDEST_MIN_ANSWERS = 3
+
+
+def hardest_questions(usage_id: str, limit: int = 10, min_answers: int = HARDEST_MIN_ANSWERS) -> list[dict]:
     """The questions answered correctly least often (of those answered at least ``min_answers`` times)."""
     rows = list(ContestAnswer.objects.filter(usage_id=usage_id).values("question_id")
                 .annotate(n=Count("id"), right=Count("id", filter=Q(is_correct=True))).filter(n__gte=min_answers))

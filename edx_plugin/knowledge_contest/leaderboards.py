@@ -56,7 +56,7 @@ def leaderboard(usage_id: str, user_id: int | None, top_n: int = 20, anonymous: 
                                               duration_ms__lt=own["duration_ms"]).count()
         me = {"rank": (counts["ahead"] or 0) + faster + 1, "total": own["total"], "max_score": own["max_score"],
               "duration_seconds": round(own["duration_ms"] / 1000)}
-    return {"top": top, "me": me, "participants": counts["participants"] or 0}
+    return {"top": top, "me": me, "participants": counts["participants"] or 0, "anonymous": anonymous}
 
 
 # --- branches -----------------------------------------------------------------------------------

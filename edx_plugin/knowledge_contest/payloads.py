@@ -112,6 +112,7 @@ def learner_state(user_id: int, config: ContestConfig, now: datetime.datetime | 
         "attempts_used": len(attempts), "max_attempts": config.max_attempts, "can_start": can_start,
         "active": attempt_payload(active, now) if active else None,
         "last": result_payload(finished[-1], config, now) if finished else None,
-        "history": [{"number": a.number, "total": a.total, "max_score": a.max_score, "status_label":
-                     str(a.get_status_display()), "finished": iso(a.finished)} for a in finished],
+        "history": [{"number": a.number, "score": a.score, "bonus": a.bonus, "total": a.total,
+                     "max_score": a.max_score, "status_label": str(a.get_status_display()),
+                     "finished": iso(a.finished)} for a in finished],
     }

@@ -16,8 +16,9 @@ from ..core.registry import ExportKind, JobKind, LearningFileSection, LedgerSour
 from .bank_files import export_bank
 from .banks import count_course_banks
 from .exports import results_workbook, run_results_export
+from .live_exports import game_workbook
 from .models import (AttemptStatus, ContestAnswer, ContestAttempt, ContestExport, ContestResult, ContestScoreCount,
-                     Question, QuestionBank, QuestionType)
+                     ContestTitle, LiveAnswer, LiveGame, LivePlayer, Question, QuestionBank, QuestionType)
 
 SAMPLE_COURSE = "course-v1:Sample+KC+2026"
 
@@ -30,14 +31,22 @@ def contest_results(user, year: int) -> tuple[list, list[list]]:
                                            duration_ms__lt=OuterRef("duration_ms"))
               .values("usage_id").annotate(n=Count("id")).values("n"))
     zero = Value(0, output_field=IntegerField())
+    title = ContestTitle.objects.filter(usage_id=OuterRef("usage_id")).values("title")[:1]
     results = (ContestResult.objects.filter(user=user, attempt__finished__year=year)
                .annotate(ahead=Coalesce(Subquery(ahead, output_field=IntegerField()), zero),
-                         faster=Coalesce(Subquery(faster, output_field=IntegerField()), zero))
-               .values("usage_id", "course_id", "total", "max_score", "ahead", "faster", "attempt__finished")
+                         faster=Coalesce(Subquery(faster, output_field=IntegerField()), zero),
+                         title=Subquery(title))
+               .values("usage_id", "course_id", "total", "max_score", "ahead", "faster", "attempt__finished",
+                       "title", "attempt__score", "attempt__bonus")
                .order_by("attempt__finished"))
     columns = [_("Finished"), _("Knowledge contest"), _("Course"), _("Score"), _("Rank")]
-    rows = [[timezone.localtime(r["attempt__finished"]).strftime("%Y-%m-%d %H:%M"), r["usage_id"], r["course_id"],
-             f"{r['total']:g} / {r['max_score']:g}", r["ahead"] + r["faster"] + 1] for r in results]
+    # The contest by its title (the id only as a last resort); the score against its true maximum,
+    # a bonus apart.
+    rows = [[timezone.localtime(r["attempt__finished"]).strftime("%Y-%m-%d %H:%M"),
+             r["title"] or str(_("Knowledge contest")), r["course_id"],
+             f"{r['attempt__score']:g} / {r['max_score']:g}" + (f" + {r['attempt__bonus']:g}" if r["attempt__bonus"]
+                                                                else ""),
+             r["ahead"] + r["faster"] + 1] for r in results]
     return columns, rows
 
 
@@ -69,6 +78,21 @@ def results_sample(text: str, member) -> dict[str, bytes]:
     return {"results.xlsx": results_workbook(usage_id)}
 
 
+def live_game_sample(text: str, member) -> dict[str, bytes]:
+    """A live game's workbook whose title, question and player (name and branch) hold ``text``."""
+    question, learner, now = _sample_question(text), member(), timezone.now()
+    game = LiveGame.objects.create(
+        usage_id="block-v1:Sample+KC+2026+type@knowledge_contest+block@live_sample", course_id=SAMPLE_COURSE,
+        title=text[:255], pin=None, open_slot=None, status="ended", position=0, started=now, ended=now,
+        questions=[{"id": question.pk, "qtype": "single", "stem": text, "options": [text, "2"], "answer": ["A"],
+                    "explanation": text}], rules={"points": 1000})
+    player = LivePlayer.objects.create(game=game, user=learner, organization=learner.party_profile.organization,
+                                       score=1000, total=1000, correct_count=1, answered_count=1, time_ms=1000)
+    LiveAnswer.objects.create(game=game, player=player, position=0, question_id=question.pk, response=["A"],
+                              is_correct=True, points=1000, elapsed_ms=1000, answered=now)
+    return {"live-game.xlsx": game_workbook(game)}
+
+
 def register(registry) -> None:
     registry.add_ledger_source(LedgerSource(kind=HourSource.CONTEST, label=HourSource.CONTEST.label,
                                             link=ledger_line_unit))
@@ -80,3 +104,5 @@ def register(registry) -> None:
     registry.add_job_kind(JobKind(model=ContestExport, run=run_results_export))
     registry.add_export(ExportKind(key="knowledge_contest_bank", label=_("Question bank"), sample=bank_sample))
     registry.add_export(ExportKind(key="knowledge_contest_results", label=_("Contest results"), sample=results_sample))
+    registry.add_export(ExportKind(key="knowledge_contest_live_game", label=_("Live contest results"),
+                                   sample=live_game_sample))

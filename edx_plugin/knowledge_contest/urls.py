@@ -4,6 +4,8 @@ from django.urls import path, re_path
 from . import views
 
 urlpatterns = [
+    path("contest/join/", views.join, name="contest_join"),
+    path("contest/games/<int:game_id>/state.json", views.game_state, name="contest_game_state"),
     path("contest/banks/", views.banks_page, name="contest_banks"),
     path("contest/banks/template.xlsx", views.bank_template, name="contest_bank_template"),
     path("contest/banks/<int:bank_id>/", views.bank_detail, name="contest_bank"),

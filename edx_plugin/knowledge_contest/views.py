@@ -18,9 +18,10 @@ from party_training.resources import read_static
 from ..core.errors import RuleError
 from ..core.pages import XLSX_CONTENT_TYPE, render_page, xlsx_response
 from ..core.permissions import is_course_staff, is_site_admin
-from . import bank_files, banks, exports, questions
+from ..core.lms import unit_url
+from . import bank_files, banks, exports, live_games, live_payloads, questions, titles
 from .attempts import reset_learner_named
-from .item_analysis import item_analysis, live_stats
+from .item_analysis import HARDEST_MIN_ANSWERS, item_analysis, live_stats
 
 
 def _forbidden(request, text: str | None = None) -> HttpResponse:
@@ -151,7 +152,8 @@ def _live_context(usage_id: str) -> dict:
         "export": exports.export_state(exports.latest_export(usage_id)),
         "contest_css": read_static("css", "knowledge_contest.css"),
         "live_js": read_static("js", "knowledge_contest_live.js"),
-        "usage_id": usage_id, "stats": live_stats(usage_id),
+        "usage_id": usage_id, "stats": live_stats(usage_id), "title": titles.contest_title(usage_id),
+        "min_answers": HARDEST_MIN_ANSWERS,
         "data_url": reverse("party_training:contest_live_data", kwargs={"usage_id": usage_id}),
         "export_url": reverse("party_training:contest_results_export", kwargs={"usage_id": usage_id}),
         "reset_url": reverse("party_training:contest_reset", kwargs={"usage_id": usage_id}),
@@ -219,3 +221,46 @@ def reset(request, usage_id: str):
         text, kind, status = exc.message, "error", exc.status
     context = {**_live_context(usage_id), "notice": text, "notice_kind": kind}
     return render_page(request, "knowledge_contest/live.html", context, status=status)
+
+
+# --- live games ---------------------------------------------------------------------------------
+@login_required
+@require_GET
+def join(request):
+    """A live game's PIN (typed, or in the QR code's address) leads to the unit holding the contest,
+    where the learner joins with their own account (role: any signed-in user; the LMS decides who
+    may see the unit)."""
+    pin = request.GET.get("pin", "").strip()
+    error = None
+    if pin:
+        try:
+            game = live_games.game_for_pin(pin)
+        except RuleError as exc:
+            error = exc.message
+        else:
+            return redirect(unit_url(game.course_id, game.usage_id))
+    return render_page(request, "knowledge_contest/join.html", {"pin": pin, "error": error},
+                       status=404 if error else 200)
+
+
+@login_required
+@require_GET
+def game_state(request, game_id: int):
+    """A live game's state for one of its players (role: a player of the game), polled by the phones:
+    an empty 304 while the ETag they send is current (one query, which also checks they play in it),
+    else the state as the block's handler gives it. Outside the XBlock runtime on purpose: 300 phones
+    polling every two seconds must not each load a course and a block."""
+    now = timezone.now()
+    since = request.headers.get("If-None-Match") or request.GET.get("since", "")
+    tag = live_games.player_poll_etag(game_id, request.user.pk, now)
+    if tag is None:
+        return JsonResponse({"error": _("Join the game first.")}, status=403)
+    if since and since == tag:
+        response = HttpResponse(status=304)
+    else:
+        game = live_games.LiveGame.objects.get(pk=game_id)
+        response = JsonResponse(live_payloads.player_state(game, request.user.pk, now),
+                                json_dumps_params={"ensure_ascii": False})
+    response["ETag"] = tag
+    response["Cache-Control"] = "no-cache"
+    return response

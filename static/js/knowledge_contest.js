@@ -12,6 +12,7 @@ function KnowledgeContestBlock(runtime, element, args) {
   var timer = null;
   var saveTimers = {};
   var current = 0;
+  KnowledgeContestGame(runtime, element, args);  /* the live game, when one is open (its own script) */
 
   function node(tag, attrs, children) {
     var item = document.createElement(tag);
@@ -263,12 +264,16 @@ function KnowledgeContestBlock(runtime, element, args) {
   function renderResult(result, boards) {
     var individual = boards && boards.individual;
     var branch = boards && boards.branch;
+    /* The score against its true maximum; a speed (or streak) bonus apart, and the total with it. */
     var figures = [
-      [gettext("Score"), result.total + " / " + result.max_score],
+      [gettext("Score"), result.score + " / " + result.max_score],
       [gettext("Correct answers"), result.correct_count + " / " + result.count],
       [gettext("Time used"), gettext("%(seconds)s s", {seconds: result.duration_seconds})],
     ];
-    if (result.bonus) { figures.splice(1, 0, [gettext("Speed bonus"), "+" + result.bonus]); }
+    if (result.bonus) {
+      figures.splice(1, 0, [gettext("Bonus"), "+" + result.bonus],
+                     [gettext("Total with bonus"), String(result.total)]);
+    }
     if (individual && individual.me) {
       figures.push([gettext("Your rank"),
                     individual.me.rank + " " + gettext("of %(count)s", {count: individual.participants})]);
@@ -306,7 +311,8 @@ function KnowledgeContestBlock(runtime, element, args) {
     var rows = board.top.map(function (row) {
       return node("tr", {className: row.me ? "kc-me" : ""}, [
         node("td", {text: String(row.rank)}),
-        node("td", {text: row.me ? row.name + " (" + gettext("You") + ")" : row.name}),
+        /* On an anonymous board the server already names my row "You". */
+        node("td", {text: row.me && !board.anonymous ? row.name + " (" + gettext("You") + ")" : row.name}),
         node("td", {text: row.branch}), node("td", {text: String(row.total)}),
         node("td", {text: gettext("%(seconds)s s", {seconds: row.duration_seconds})}),
       ]);
@@ -373,7 +379,8 @@ function KnowledgeContestBlock(runtime, element, args) {
       var headers = ["#", gettext("Score"), gettext("Status")];
       app.appendChild(table(gettext("Your attempts"), headers, state.history.map(function (row) {
         return node("tr", {}, [node("td", {text: gettext("Attempt %(n)s", {n: row.number})}),
-                               node("td", {text: row.total + " / " + row.max_score}),
+                               node("td", {text: row.score + " / " + row.max_score +
+                                                 (row.bonus ? " + " + row.bonus : "")}),
                                node("td", {text: row.status_label})]);
       })));
     }

@@ -106,9 +106,14 @@ def test_every_learner_handler_output_is_free_of_answers_while_open(contest, mak
     _, state = call_handler(contest, "start", learner, {})
     attempt = state["active"]
     first = attempt["questions"][0]["id"]
+    # A live game with its first question open, for the live handlers.
+    host = make_user("scan-host", course_staff=True)
+    game = call_handler(contest, "live_open", host, {})[1]["game"]
+    assert call_handler(contest, "live_control", host, {"game": game, "action": "next"})[0] == 200
     calls = {
         "state": {}, "start": {}, "answer": {"attempt": attempt["id"], "question": first, "response": ["A"]},
-        "next_question": {"attempt": attempt["id"]},
+        "next_question": {"attempt": attempt["id"]}, "live_join": {"game": game}, "live_state": {},
+        "live_answer": {"game": game, "position": 0, "response": ["A"]},
     }
     cls = XBlock.load_class("knowledge_contest")
     learner_handlers = {name for name in dir(cls)

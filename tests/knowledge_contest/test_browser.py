@@ -110,7 +110,14 @@ def test_timed_contest_resume_submit_rank_and_server_closes_overdue(browser, liv
     context, page = open_unit(browser, live_server, "teacher", DESKTOP, errors)
     assert page.goto(f"{live_server.url}/party-training/contest/{usage_id}/live/").status == 200
     assert page.inner_text('[data-figure="participants"]') == "2"
+    # Named by its title (the teacher saw the block), never by its id (issue 14, defect 5).
+    assert page.inner_text(".kc-live-title") == "党章知识竞赛" and "block-v1:" not in page.inner_text("main")
     screenshot(page, "knowledge_contest_live_view")
+    context.close()
+    context, page = open_unit(browser, live_server, "teacher", PHONE, errors)
+    assert page.goto(f"{live_server.url}/party-training/contest/{usage_id}/live/").status == 200
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(page, "knowledge_contest_live_view_phone")
     context.close()
 
     # Staff on a phone: a bank of the course, a file with a bad row is refused row by row.
@@ -136,6 +143,9 @@ def test_time_per_question_moves_on_and_closes(browser, live_server, make_user):
     user = make_user("quick")
     errors = []
     context, page = open_unit(browser, live_server, "quick", PHONE, errors)
+    # The limit shown is the one the clock keeps: 2 questions × 3 s, not the 5 minutes per attempt.
+    rules = page.inner_text(".kc-rules")
+    assert "6 秒" in rules and "5 分钟" not in rules
     page.click(".kc-app .party-button--primary")
     page.wait_for_selector(".kc-card")
     assert page.locator(".kc-clock--question").count() == 1 and page.locator(".kc-nav").count() == 0

@@ -112,3 +112,32 @@ def test_results_workbook_lists_ranked_results(make_user, make_org):
     assert [(r[0], r[1], r[4]) for r in rows] == [(1, "x2", 9), (2, "x1", 8)]
     assert book.worksheets[0]["C3"].data_type == "s"  # a name never becomes a formula
     assert [sheet.title for sheet in book.worksheets] == ["成绩", "试题分析"]
+
+
+@pytest.mark.django_db
+def test_results_workbook_keeps_the_maximum_true_with_a_speed_bonus(make_user, make_org):
+    """Issue 14 defect 4: 16 of 16 with a 1.95 bonus was exported as "17.95 / 16", 112.2 %."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    result = add_result(make_user("fast", org=make_org("B1", "一支部")), 16, 30, max_score=16.0)
+    ContestAttempt.objects.filter(pk=result.attempt_id).update(bonus=1.95)
+    ContestResult.objects.filter(pk=result.pk).update(total=17.95)
+    book = load_workbook(BytesIO(exports.results_workbook(USAGE)))
+    header = [cell.value for cell in book.worksheets[0][1]]
+    row = dict(zip(header, next(book.worksheets[0].iter_rows(min_row=2, values_only=True))))
+    assert (row["得分"], row["满分"], row["得分率（%）"]) == (16, 16, 100)
+    assert row["加分"] == 1.95 and row["含加分总分"] == 17.95
+
+
+@pytest.mark.django_db
+def test_anonymous_board_names_my_row_once(make_user):
+    """Issue 14 defect 7: the page added "(You)" to a row the server had already named "You"; the board
+    now says it is anonymous, and the page adds nothing then (knowledge_contest.js)."""
+    me = make_user("me")
+    add_result(me, 5, 30)
+    add_result(make_user("other"), 6, 30)
+    board = leaderboards.leaderboard(USAGE, me.pk, anonymous=True)
+    assert board["anonymous"] is True
+    assert [row["name"] for row in board["top"]] == ["参赛者", "我"]
+    assert leaderboards.leaderboard(USAGE, me.pk)["anonymous"] is False

@@ -1,0 +1,235 @@
+"""One load harness for the HTTP benchmarks (issue 16): the demo site under gunicorn (gthread), load
+from locust used as a library (headless, in this process), warm-up, alternating rounds at the same
+concurrency levels, every figure as min/median/max of the rounds and as a ratio to a bare view doing
+one INSERT (``/bench/insert/``) measured in the same run.
+
+A benchmark script:
+
+    from tests.benchmarks import load_harness as harness     # first: locust patches the standard library
+    harness.setup_django(tiny)                               # the same database settings as the server
+    ... create its data with the ORM ...
+    with harness.Server(port) as server:
+        sessions = harness.sessions(users)                   # signed-in session cookies, no login requests
+        results = harness.compare(server.url, {"bare": harness.bare_insert, "mine": my_task}, sessions,
+                                  levels=(1, 8, 16, 32), rounds=3, seconds=10, warmup=3)
+        harness.report(results, floor="bare")
+
+A task is ``task(client, context)``: ``client`` is locust's fast HTTP client (its requests are timed
+and counted), ``context`` a dict per simulated user holding its ``headers`` (session cookie, CSRF)
+and anything the task keeps.
+A request counts as an error when its status is not 2xx/304 (tasks may mark expected refusals as
+success with ``catch_response``).
+"""
+from __future__ import annotations
+
+# locust (gevent) patches sockets and threads: it must come before Django and requests.
+import locust  # noqa: F401  pylint: disable=unused-import
+import gevent
+
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from locust import FastHttpUser, constant
+from locust.env import Environment
+
+ROOT = Path(__file__).resolve().parents[2]
+CSRF = "benchmarkcsrftoken0123456789abcd"  # 32 characters: a valid unmasked CSRF secret
+LEVELS = (1, 8, 16, 32)
+
+
+# --- Django and the server ----------------------------------------------------------------------
+def setup_django(tiny: bool) -> dict:
+    """Django for the benchmark process, on the server's database: MariaDB when DB=mysql, else (the
+    tiny mode) a scratch SQLite file. Returns the environment the server must get."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "demo.settings")
+    if os.environ.get("DB") != "mysql":
+        if not tiny:
+            raise SystemExit("Run the full benchmark on MariaDB: DB=mysql MYSQL_DATABASE=... (see the script's help)")
+        os.environ.setdefault("DEMO_DB", str(Path(tempfile.mkdtemp(prefix="bench-")) / "bench.sqlite3"))
+    os.environ["DEMO_BENCH"] = "1"
+    import django  # pylint: disable=import-outside-toplevel
+    django.setup()
+    from django.core.management import call_command  # pylint: disable=import-outside-toplevel
+    call_command("migrate", verbosity=0, interactive=False)
+    return {key: os.environ[key] for key in ("DB", "DEMO_DB", "MYSQL_DATABASE", "MYSQL_HOST", "MYSQL_PORT",
+                                             "MYSQL_USER", "MYSQL_PASSWORD") if key in os.environ}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """The demo under gunicorn (``demo/gunicorn.conf.py``), started for the run and stopped after."""
+
+    def __init__(self, port: int | None = None, workers: int = 2, threads: int = 8):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "DEMO_BENCH": "1", "DEMO_DEBUG": "0", "DEMO_CONN_MAX_AGE": "60",
+                    "GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_WORKERS": str(workers),
+                    "GUNICORN_THREADS": str(threads), "PYTHONPATH": str(ROOT)}
+        self.process = None
+
+    def __enter__(self) -> Server:
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        self.process = subprocess.Popen([str(gunicorn), "-c", str(ROOT / "demo" / "gunicorn.conf.py")],
+                                        cwd=str(ROOT), env=self.env, start_new_session=True)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("gunicorn did not start")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return self
+            except OSError:
+                gevent.sleep(0.2)
+        raise RuntimeError("gunicorn did not answer within 30 s")
+
+    def __exit__(self, *exc) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+
+
+def sessions(users) -> list[str]:
+    """A signed-in session key per user, written straight into the session store (no login requests)."""
+    from django.conf import settings  # pylint: disable=import-outside-toplevel
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # pylint: disable=import-outside-toplevel
+    from importlib import import_module  # pylint: disable=import-outside-toplevel
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    keys = []
+    for user in users:
+        session = store()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.save()
+        keys.append(session.session_key)
+    return keys
+
+
+# --- load ---------------------------------------------------------------------------------------
+Task = Callable[[object, dict], None]
+
+
+def bare_insert(client, context) -> None:
+    """The floor: the demo's bare view (session, user, one INSERT)."""
+    client.post("/bench/insert/", headers=context["headers"], name="bare insert")
+
+
+@dataclass
+class Run:
+    users: int
+    seconds: float
+    requests: int = 0
+    errors: int = 0
+    rps: float = 0.0
+    p50: float = 0.0
+    p95: float = 0.0
+    by_name: dict = field(default_factory=dict)
+
+
+def _user_class(task: Task, session_keys: list[str], contexts: list[dict], wait: float):
+    counter = {"n": 0}
+
+    class BenchUser(FastHttpUser):
+        wait_time = constant(wait)
+
+        def on_start(self):
+            index = counter["n"] % len(session_keys)
+            counter["n"] += 1
+            self.bench = contexts[index] if index < len(contexts) else {}
+            cookie = f"sessionid={session_keys[index]}; csrftoken={CSRF}"
+            self.bench.update({"index": index, "session": session_keys[index], "cookie": cookie,
+                                 "headers": {"Cookie": cookie, "X-CSRFToken": CSRF, "Content-Type": "application/json",
+                                             "X-Requested-With": "XMLHttpRequest"}})
+
+        @locust.task
+        def step(self):
+            task(self.client, self.bench)
+
+    return BenchUser
+
+
+def run(host: str, task: Task, session_keys: list[str], users: int, seconds: float, *,
+        contexts: list[dict] | None = None, wait: float = 0.0, during: Callable[[], None] | None = None) -> Run:
+    """``users`` simulated users doing ``task`` in a loop (``wait`` seconds apart) for ``seconds``, or
+    while ``during()`` runs (it is called in a greenlet and the load stops when it returns)."""
+    env = Environment(user_classes=[_user_class(task, session_keys, contexts or [], wait)], host=host)
+    runner = env.create_local_runner()
+    started = time.monotonic()
+    runner.start(users, spawn_rate=max(users, 1) * 20)
+    if during is not None:
+        gevent.spawn(during).join()
+    else:
+        gevent.sleep(seconds)
+    runner.quit()
+    elapsed = time.monotonic() - started
+    total = env.stats.total
+    result = Run(users=users, seconds=elapsed, requests=total.num_requests, errors=total.num_failures,
+                 rps=total.num_requests / elapsed if elapsed else 0.0,
+                 p50=total.get_response_time_percentile(0.5) or 0.0,
+                 p95=total.get_response_time_percentile(0.95) or 0.0)
+    for (name, _method), entry in env.stats.entries.items():
+        result.by_name[name] = {"requests": entry.num_requests, "errors": entry.num_failures,
+                                "p50": entry.get_response_time_percentile(0.5) or 0.0,
+                                "p95": entry.get_response_time_percentile(0.95) or 0.0}
+    return result
+
+
+def compare(host: str, subjects: dict[str, Task], session_keys: list[str], *, levels=LEVELS, rounds: int = 3,
+            seconds: float = 10, warmup: float = 3, contexts: list[dict] | None = None) -> dict:
+    """Every subject at every level, ``rounds`` times, alternating the order each round (so drift in
+    the machine falls on every subject alike), after a warm-up of each subject. Returns
+    ``{level: {subject: [Run, ...]}}``."""
+    for task in subjects.values():
+        run(host, task, session_keys, max(levels), warmup, contexts=contexts)
+    results: dict = {}
+    names = list(subjects)
+    for level in levels:
+        results[level] = {name: [] for name in names}
+        for number in range(rounds):
+            order = names if number % 2 == 0 else list(reversed(names))
+            for name in order:
+                results[level][name].append(run(host, subjects[name], session_keys, level, seconds,
+                                                contexts=contexts))
+    return results
+
+
+def spread(values) -> str:
+    values = list(values)
+    return f"{min(values):.1f} / {statistics.median(values):.1f} / {max(values):.1f}"
+
+
+def report(results: dict, floor: str = "bare") -> list[str]:
+    """Print (and return) one line per level and subject: requests/s, p50, p95 as min/median/max of
+    the rounds, errors, and the throughput ratio to ``floor`` round by round."""
+    lines = ["clients  subject               req/s min/med/max        p50 ms min/med/max     "
+             "p95 ms min/med/max     errors  ratio to bare min/med/max"]
+    for level, subjects in results.items():
+        base = subjects.get(floor)
+        for name, runs in subjects.items():
+            ratios = ([r.rps / b.rps for r, b in zip(runs, base) if b.rps] if base else [])
+            ratio = (f"{min(ratios):.2f} / {statistics.median(ratios):.2f} / {max(ratios):.2f}"
+                     if ratios else "-")
+            lines.append(f"{level:>7}  {name:<20}  {spread(r.rps for r in runs):<23}  "
+                         f"{spread(r.p50 for r in runs):<21}  {spread(r.p95 for r in runs):<21}  "
+                         f"{sum(r.errors for r in runs):>6}  {ratio}")
+    print("\n".join(lines))
+    return lines
+

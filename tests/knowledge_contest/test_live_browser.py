@@ -1,0 +1,137 @@
+"""A live game in one headless Chromium: the host's projector page and two phones. Join, answer,
+reload a phone mid-game, see the distribution chart and the podium; screenshots of both."""
+from pathlib import Path
+
+import pytest
+
+from party_training.edx_plugin.core.models import CourseRole
+from party_training.edx_plugin.knowledge_contest.bank_files import load_bank_fixtures
+from party_training.edx_plugin.knowledge_contest.models import ContestResult, LiveGame
+from tests.conftest import COURSE_ID, load_block, login, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "question_banks"
+OLX = ('<knowledge_contest url_name="live_contest" display_name="党章现场知识竞赛" leaderboard_branch="average" '
+       'hours="1" hours_when="finish"><draw bank="party-constitution" count="2"/></knowledge_contest>')
+UNIT = f"/courses/{COURSE_ID}/unit/live/"
+PHONE = {"width": 390, "height": 800}
+
+
+def no_overflow(page):
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def phone(browser, live_server, username, errors):
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    login(page, live_server.url, username)
+    return page
+
+
+def answer_first(page):
+    page.wait_for_selector(".kc-game-choice:not([disabled]), .kc-game-blank input")
+    if page.locator(".kc-game-blank input").count():
+        page.fill(".kc-game-blank input", "共产主义")
+        page.click(".kc-game-blank button")
+    else:
+        page.locator(".kc-game-choice").first.click()
+        if page.locator(".kc-game-send").count():
+            page.click(".kc-game-send")
+    page.wait_for_selector(".kc-game-wait")
+
+
+def test_host_and_two_phones_play_a_game(browser, live_server, make_user, make_org):
+    load_bank_fixtures(FIXTURES)
+    load_block(OLX, unit="live")
+    make_user("p1", org=make_org("B01", "第一党支部"), full_name="张学员")
+    make_user("p2", org=make_org("B02", "第二党支部"), full_name="李学员")
+    host = make_user("host", course_staff=True)
+    CourseRole.objects.create(user=host, course_id=COURSE_ID)
+    errors = []
+
+    host_context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    host_page = host_context.new_page()
+    host_page.on("pageerror", lambda exc: errors.append(str(exc)))
+    login(host_page, live_server.url, "host")
+    host_page.goto(f"{live_server.url}{UNIT}")
+    host_page.locator(".kc-staff summary").click()
+    host_page.click(".kc-game-open button[type=submit]")
+    host_page.wait_for_selector(".kc-game-host-link a")
+    game = LiveGame.objects.get()
+    host_page.goto(live_server.url + host_page.get_attribute(".kc-game-host-link a", "href"))
+    host_page.wait_for_selector(".kc-projector-pin")
+    assert host_page.inner_text(".kc-projector-pin") == game.pin
+
+    first = phone(browser, live_server, "p1", errors)
+    first.goto(f"{live_server.url}/party-training/contest/join/")
+    first.fill("#kc-join-pin", game.pin)
+    first.click(".kc-join-form button")
+    first.wait_for_selector(".kc-game-join")
+    first.click(".kc-game-join")
+    first.wait_for_selector(".kc-game-wait")
+    second = phone(browser, live_server, "p2", errors)
+    second.goto(f"{live_server.url}/party-training/contest/join/?pin={game.pin}")
+    second.click(".kc-game-join")
+    host_page.wait_for_function("document.querySelector('.kc-projector-status').textContent.includes('2')")
+    screenshot(host_page, "knowledge_contest_live_lobby_projector")
+
+    host_page.click("[data-action=next]")
+    host_page.wait_for_selector(".kc-projector-clock")
+    answer_first(first)
+    first.reload()  # a phone reloads mid-game: back in the game, the answer kept
+    first.wait_for_selector(".kc-game-wait")
+    answer_first(second)
+    screenshot(second, "knowledge_contest_live_phone_question")
+    assert no_overflow(second)
+    host_page.click("[data-action=skip]")
+    host_page.wait_for_selector(".kc-projector-chart svg")
+    first.wait_for_selector(".kc-game-verdict")
+    screenshot(host_page, "knowledge_contest_live_reveal_projector")
+    screenshot(first, "knowledge_contest_live_phone_reveal")
+
+    host_page.click("[data-action=next]")
+    host_page.wait_for_selector(".kc-projector-clock")
+    answer_first(second)
+    host_page.click("[data-action=skip]")
+    host_page.wait_for_selector("[data-action=next]")
+    host_page.click("[data-action=next]")  # after the last question: the podium
+    host_page.wait_for_selector(".kc-projector-winner")
+    first.wait_for_selector(".kc-game-podium")
+    screenshot(host_page, "knowledge_contest_live_podium_projector")
+    screenshot(first, "knowledge_contest_live_phone_podium")
+    assert no_overflow(first)
+    assert ContestResult.objects.filter(usage_id=game.usage_id).count() == 2
+    assert not errors, errors
+
+
+def test_studio_editor_rows_and_errors_naming_the_field(browser, live_server, make_user):
+    """Issue 14, defect 12: draw rules as rows, points per question type, errors naming the field."""
+    load_bank_fixtures(FIXTURES)
+    usage_id = load_block(OLX, unit="live")
+    make_user("author", course_staff=True)
+    errors = []
+    page = phone(browser, live_server, "author", errors)
+    page.set_viewport_size({"width": 1000, "height": 900})
+    page.goto(f"{live_server.url}{UNIT}?view=studio")
+    page.wait_for_selector(".kc-editor__row")
+    assert page.locator(".kc-editor__row").count() == 1
+    assert page.locator(".kc-editor__row [data-rule=bank]").input_value() == "party-constitution"
+    page.click("[data-action=add-rule]")
+    page.locator(".kc-editor__row").nth(1).locator("[data-rule=count]").fill("0")
+    page.fill("#kc-editor-points-multiple", "300")
+    page.click(".party-studio-form button[type=submit]")
+    page.wait_for_selector("[data-error-for=draw_rules]:not(:empty)")
+    assert "第 2 条规则的题库" in page.inner_text("[data-error-for=draw_rules]")
+    assert "多选题" in page.inner_text("[data-error-for=points]")
+    screenshot(page, "knowledge_contest_studio_editor_errors")
+    page.locator(".kc-editor__row").nth(1).locator("[data-row=remove]").click()
+    page.fill("#kc-editor-points-multiple", "3")
+    page.locator(".kc-editor__row [data-rule=count]").fill("3")
+    page.click(".party-studio-form button[type=submit]")
+    page.wait_for_selector(".party-message--success")
+    from tests.conftest import get_block  # pylint: disable=import-outside-toplevel
+    block = get_block(usage_id)
+    assert block.draw_rules[0]["count"] == 3 and block.points["multiple"] == 3
+    assert no_overflow(page) and not errors, errors
