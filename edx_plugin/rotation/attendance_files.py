@@ -41,9 +41,14 @@ class AttendanceFileRefused(RotationError):
         self.problems = problems
 
 
+# The words a centre writes in its own lists, whatever the catalogs call the statuses.
+COMMON_WORDS = {"出勤": "present", "到": "present", "已到": "present", "迟到": "late", "早退": "left_early",
+                "请假": "excused", "缺勤": "absent", "缺席": "absent", "未到": "absent"}
+
+
 def status_names() -> dict[str, str]:
-    """Every spelling of a status a centre writes: its code, its English and Chinese labels."""
-    names = {}
+    """Every spelling of a status a centre writes: its code, its English and Chinese labels, common words."""
+    names = dict(COMMON_WORDS)
     for status in AttendanceStatus:
         names[status.value.casefold()] = status.value
         for language in ("en", "zh-cn"):

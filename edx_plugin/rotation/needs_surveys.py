@@ -132,7 +132,7 @@ def my_answer(survey: NeedsSurvey, user) -> tuple[list[int], str]:
 
 def demand(survey: NeedsSurvey) -> dict:
     """Demand per topic (members who picked it, points by rank: first of N picks scores N), by member
-    category and by branch; the number of answers and of the target population. Five queries."""
+    category and by branch; the number of answers and of the target population. Seven queries."""
     topics = list(survey.topics.annotate(picks=Count("choices")))
     points: dict[int, int] = defaultdict(int)
     by_category: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
