@@ -5,7 +5,7 @@ Hours: a status credits ``session.hours`` times the program's percentage for it,
 line whose reference carries the attendance's ``version``. Correcting a status reverses the previous
 line (a ``correction`` line) and credits the new status under the next version: the ledger is never
 edited. The attendance row is locked while this happens, so simultaneous sign-ins and markings of
-one learner give one row and one credited line.
+one learner give one row and one credited line (the learner's seat row is the lock).
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +22,7 @@ from ..core.models import HourSource
 from ..core.sign_in_code import verify_typed_code
 from ..core.text import plain_text
 from .errors import RotationError
-from .models import Attendance, AttendanceStatus, TrainingSession
+from .models import Attendance, AttendanceStatus, ClassSeat, TrainingSession
 from .programs import credit_percent
 from .sessions import CODE_PERIOD, code_subject, expected_seats, is_expected, window_state
 
@@ -33,8 +34,10 @@ def hours_for(session: TrainingSession, status: str) -> Decimal:
     return (session.hours * credit_percent(session.program, status) / 100).quantize(CENT)
 
 
-def _locked_row(session: TrainingSession, user_id: int) -> Attendance | None:
-    return Attendance.objects.select_for_update().filter(session=session, user_id=user_id).first()
+def _lock_seat(session: TrainingSession, user_id: int) -> bool:
+    """Lock the learner's seat in the session's program; False when they have none."""
+    return ClassSeat.objects.select_for_update().filter(
+        program_id=session.program_id, user_id=user_id).values_list("pk", flat=True).first() is not None
 
 
 def set_status(session: TrainingSession, user_id: int, status: str, *, method: str, by=None,
@@ -47,25 +50,43 @@ def set_status(session: TrainingSession, user_id: int, status: str, *, method: s
     if status == AttendanceStatus.EXCUSED and not reason:
         raise RotationError(_("Give the reason for the excused absence."))
     with transaction.atomic():
-        row = _locked_row(session, user_id)
-        if row is None:
+        # The learner's seat in the program is the lock: it exists before any attendance does, so
+        # concurrent markings queue on one existing row (locking a missing attendance row would take
+        # gap locks on MariaDB, and two inserts behind gap locks deadlock).
+        if not _lock_seat(session, user_id):
+            raise RotationError(_("This member is not in a class of this program."), status=404)
+        mine = Attendance.objects.filter(session=session, user_id=user_id)
+        if mine.exists():
+            row = mine.select_for_update().get()  # a locking read: the latest committed status
+        else:
             try:
                 with transaction.atomic():
                     row = Attendance.objects.create(session=session, user_id=user_id, status=status, reason=reason,
                                                     method=method, marked_by=by)
+            except IntegrityError:  # committed after this transaction's snapshot was taken
+                row = mine.select_for_update().get()
+            else:
                 _credit(session, row, by)
+                _count(session, user_id, row.status in ATTENDED, row.credited)
                 return row, True
-            except IntegrityError:
-                row = _locked_row(session, user_id)  # a concurrent request created it first
         if row.status == status and row.reason == reason:
             return row, False
+        was_attended, was_credited = row.status in ATTENDED, row.credited
         if row.entry_id is not None:
             reverse_entry(row.entry, recorded_by=by, note=_("Attendance corrected"))
         row.status, row.reason, row.method, row.marked_by = status, reason, method, by
         row.version += 1
         row.entry, row.credited = None, Decimal("0")
         _credit(session, row, by)
+        _count(session, user_id, int(row.status in ATTENDED) - int(was_attended), row.credited - was_credited)
         return row, True
+
+
+def _count(session: TrainingSession, user_id: int, attended: int, credited: Decimal) -> None:
+    """Move the seat's counters (its row is locked by the caller)."""
+    if attended or credited:
+        ClassSeat.objects.filter(program_id=session.program_id, user_id=user_id).update(
+            attended=F("attended") + int(attended), credited=F("credited") + credited)
 
 
 def _credit(session: TrainingSession, row: Attendance, by) -> None:
@@ -99,7 +120,8 @@ def sign_in(session: TrainingSession, user, code, now=None) -> tuple[Attendance,
     late = (now - session.starts).total_seconds() > session.program.late_after * 60
     status = AttendanceStatus.LATE if late else AttendanceStatus.PRESENT
     with transaction.atomic():
-        current = _locked_row(session, user.pk)
+        _lock_seat(session, user.pk)
+        current = Attendance.objects.filter(session=session, user=user).first()
         if current is not None and current.status in ATTENDED:
             return current, False
         return set_status(session, user.pk, status, method=Attendance.Method.CODE, by=user)

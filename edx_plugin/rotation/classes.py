@@ -15,7 +15,7 @@ import time
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q, Sum
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -25,10 +25,11 @@ from ..core.models import MemberProfile
 from ..core.text import plain_text
 from .access import target_filter
 from .errors import RotationError
-from .models import ClassAssignment, ClassSeat, TrainingClass, TrainingProgram
+from .models import Attendance, AttendanceStatus, ClassAssignment, ClassSeat, TrainingClass, TrainingProgram
 from .programs import whole_number
 
 BATCH = 5000
+ATTENDED_STATUSES = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.LEFT_EARLY)
 MAX_CAPACITY = 100000
 
 
@@ -73,7 +74,7 @@ def assign(program: TrainingProgram, progress=lambda done, total=None: None) -> 
     """Seat the unseated target population; returns the counts stored on the run."""
     started = time.perf_counter()
     with transaction.atomic():
-        TrainingProgram.objects.select_for_update().filter(pk=program.pk).first()
+        TrainingProgram.objects.select_for_update().filter(pk=program.pk).values_list("pk", flat=True).first()
         classes = list(TrainingClass.objects.select_for_update().filter(program=program).order_by("pk"))
         if not classes:
             raise RotationError(_("Create the program's classes first."), status=409)
@@ -121,6 +122,9 @@ def seat(program: TrainingProgram, user_id: int, class_id: int | None) -> ClassS
     """Move a member to a class (or, with ``class_id`` None, out of every class). A member outside the
     target population may be seated too (staff decide); a full class refuses."""
     with transaction.atomic():
+        # Every change of a program's seats holds the program's row first (as ``assign`` does), so
+        # a move and an assignment never both seat a member, and no two of them deadlock.
+        TrainingProgram.objects.select_for_update().filter(pk=program.pk).values_list("pk", flat=True).first()
         current = ClassSeat.objects.select_for_update().filter(program=program, user_id=user_id).first()
         ids = sorted({pk for pk in (class_id, current.training_class_id if current else None) if pk})
         locked = {c.pk: c for c in TrainingClass.objects.select_for_update().filter(program=program, pk__in=ids)
@@ -147,8 +151,12 @@ def seat(program: TrainingProgram, user_id: int, class_id: int | None) -> ClassS
         profile = MemberProfile.objects.filter(user_id=user_id).first()
         if profile is None:
             raise RotationError(_("Only members can be seated."), status=404)
+        # A member seated again keeps what they attended while in a class before.
+        done = Attendance.objects.filter(session__program=program, user_id=user_id).aggregate(
+            attended=Count("pk", filter=Q(status__in=ATTENDED_STATUSES)), credited=Sum("credited"))
         return ClassSeat.objects.create(program=program, training_class_id=class_id, user_id=user_id,
-                                        organization_id=profile.organization_id)
+                                        organization_id=profile.organization_id, attended=done["attended"],
+                                        credited=done["credited"] or 0)
 
 
 def class_rows(program: TrainingProgram) -> list[dict]:

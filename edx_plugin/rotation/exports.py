@@ -3,10 +3,7 @@ and branch, every seated member with their credited hours, the sessions), a need
 topic, by category and branch, suggestions) and the lecturer pool."""
 from __future__ import annotations
 
-from decimal import Decimal
-
-from django.db.models import Avg, Count, DecimalField, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Avg, Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,10 +26,7 @@ def _rate_lines(rows):
 
 def program_workbook(program: TrainingProgram) -> bytes:
     figures = rates(program)
-    credited = Coalesce(Sum("user__party_rotation_attendance__credited",
-                            filter=Q(user__party_rotation_attendance__session__program=program)),
-                        Value(Decimal("0")), output_field=DecimalField(max_digits=7, decimal_places=2))
-    seats = (ClassSeat.objects.filter(program=program).annotate(credited=credited)
+    seats = (ClassSeat.objects.filter(program=program)
              .select_related("user__party_profile", "organization", "training_class")
              .order_by("organization__path", "user__username"))
     sessions = (program.sessions.select_related("training_class", "lecturer")

@@ -163,12 +163,18 @@ class ClassSeat(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="party_rotation_seats")
     organization = models.ForeignKey(Organization, null=True, on_delete=models.SET_NULL, related_name="+")
     assigned = models.DateTimeField(auto_now=True)
+    # The member's sessions attended and hours credited in this program, kept with every attendance
+    # change under this row's lock (``attendance.set_status``) so the summary of a 100,000-member
+    # program reads one table; ``summary.recount_seats`` recomputes them from the attendance rows.
+    attended = models.PositiveIntegerField(default=0)
+    credited = models.DecimalField(max_digits=7, decimal_places=2, default=0)
 
     class Meta:
         verbose_name = _("class seat")
         verbose_name_plural = _("class seats")
         constraints = [models.UniqueConstraint(fields=["program", "user"], name="party_rot_seat_once")]
-        indexes = [models.Index(fields=["training_class", "organization"], name="party_rot_seat_class_org")]
+        indexes = [models.Index(fields=["training_class", "organization"], name="party_rot_seat_class_org"),
+                   models.Index(fields=["program", "credited"], name="party_rot_seat_credited")]
 
 
 class ClassAssignment(BackgroundJob):

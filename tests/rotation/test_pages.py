@@ -107,7 +107,7 @@ def test_staff_build_a_program_and_a_learner_signs_in_and_rates(client, tree, pe
     code_now = current_code(sessions.code_subject(session), sessions.CODE_PERIOD)[0]
     assert client.post(page, {"action": "sign_in", "code": code_now}).status_code == 302
     html = client.get(page + "?done=sign_in").content.decode()
-    assert "已出勤" in html or "出勤" in html
+    assert "您的考勤：<strong>出勤</strong>" in html and "签到成功" in html
     assert client.post(page, {"action": "rate", "score": "5", "comment": "好"}).status_code == 302
     assert client.post(page, {"action": "rate", "score": "4"}).status_code == 409
     assert SessionRating.objects.get().score == 5
@@ -122,7 +122,7 @@ def test_staff_build_a_program_and_a_learner_signs_in_and_rates(client, tree, pe
                            HTTP_X_REQUESTED_WITH="XMLHttpRequest")
     assert response.status_code == 400
     workbook = load_workbook(io.BytesIO(client.get(f"/party-training/rotation/program/{program.pk}/export.xlsx").content))
-    assert workbook.sheetnames == ["班次", "支部", "学员", "课次"]
+    assert workbook.sheetnames == ["班次", "支部", "成员", "课次"]
 
 
 def test_xss_payloads_are_stored_as_typed_and_escaped(client, tree, people):

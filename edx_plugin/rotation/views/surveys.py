@@ -7,8 +7,6 @@ another subtree's survey 404). The answer page: members of the survey's target p
 """
 from __future__ import annotations
 
-import json
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
@@ -69,7 +67,7 @@ def survey_page(request, pk):
     chart = {"topics": [r["topic"].title for r in figures["rows"]], "picks": [r["picks"] for r in figures["rows"]],
              "points": [r["points"] for r in figures["rows"]]}
     return page(request, "rotation/survey.html", {
-        "survey": survey, "figures": figures, "chart_json": json.dumps(chart, ensure_ascii=False),
+        "survey": survey, "figures": figures, "chart_data": chart,
         "suggestions": needs_surveys.suggestions(survey), "is_open": needs_surveys.is_open(survey),
         "programs": list(survey.programs.all()), "error": error, "form": request.POST,
         **form_choices(request.user)}, status=status, chart=True)
