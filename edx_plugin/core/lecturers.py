@@ -7,12 +7,15 @@ entries owned by an organisation they administer; everyone signed in may read th
 """
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
+
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from .errors import RuleError
-from .models import Lecturer
+from .models import LectureRecord, Lecturer
 from .permissions import is_site_admin, visible_organizations
 from .text import plain_text
 
@@ -85,3 +88,21 @@ def lecturer_by_id(raw) -> Lecturer | None:
     text = str(raw or "").strip()
     return Lecturer.objects.filter(pk=int(text)).first() if text.isdigit() else None
 
+
+
+def record_lecture(kind: str, ref: str, lecturer: Lecturer | None, *, title: str, date: datetime.date | None,
+                   hours: Decimal | float = 0, course_id: str = "") -> None:
+    """Keep the record of one lecture (``kind`` "party_class" with the usage id, "rotation" with the
+    session id) in step with who gives it: written or updated when it names a pool lecturer, removed
+    when it no longer does."""
+    if lecturer is None:
+        LectureRecord.objects.filter(kind=kind, ref=ref).delete()
+        return
+    LectureRecord.objects.update_or_create(kind=kind, ref=ref, defaults={
+        "lecturer": lecturer, "title": title[:255], "date": date, "hours": Decimal(str(hours or 0)),
+        "course_id": course_id})
+
+
+def lectures_given(user, year: int) -> QuerySet[LectureRecord]:
+    """The lectures of ``year`` a member gave as a lecturer of the pool, oldest first."""
+    return LectureRecord.objects.filter(lecturer__user=user, date__year=year).order_by("date", "pk")

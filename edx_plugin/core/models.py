@@ -138,7 +138,7 @@ class HourSource(models.TextChoices):
 
 __all__ = [
     "PATH_DIGITS", "AppendOnlyError", "BackgroundJob", "JobStatus", "CourseCredit", "CourseRole", "HourEntry",
-    "HourSource", "Lecturer", "MemberCategory", "MemberCategoryCode", "MemberProfile", "Organization",
+    "HourSource", "LectureRecord", "Lecturer", "MemberCategory", "MemberCategoryCode", "MemberProfile", "Organization",
     "OrganizationAdmin", "OrganizationKind",
 ]
 
@@ -324,3 +324,27 @@ class Lecturer(models.Model):
     @property
     def internal(self) -> bool:
         return self.user_id is not None
+
+
+class LectureRecord(models.Model):
+    """A lecture a pool lecturer gives (a rotation session, a party class), written by the area that
+    holds it through ``core.lecturers.record_lecture``: the pool's figures and the learning file of a
+    member who lectures ("everyone goes to the podium") read these rows."""
+
+    lecturer = models.ForeignKey(Lecturer, on_delete=models.PROTECT, related_name="lectures",
+                                 verbose_name=_("lecturer"))
+    kind = models.CharField(max_length=20)
+    ref = models.CharField(max_length=255)
+    title = models.CharField(_("title"), max_length=255)
+    date = models.DateField(_("date"), null=True, blank=True)
+    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1, default=0)
+    course_id = models.CharField(_("course"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("lecture given")
+        verbose_name_plural = _("lectures given")
+        constraints = [models.UniqueConstraint(fields=["kind", "ref"], name="party_lecture_once")]
+        indexes = [models.Index(fields=["lecturer", "date"], name="party_lecture_lecturer_date")]
+
+    def __str__(self):
+        return self.title

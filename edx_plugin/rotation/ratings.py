@@ -48,16 +48,15 @@ def session_ratings(session: TrainingSession) -> dict:
 
 
 def pool_rows(lecturers) -> list[dict]:
-    """Each lecturer with their sessions, hours taught and average rating (one query)."""
-    rows = lecturers.annotate(
-        session_count=Count("rotation_sessions", distinct=True),
-        hours_taught=Sum("rotation_sessions__hours", distinct=False),
-    )
+    """Each lecturer with their lectures (rotation sessions and party classes, from core's lecture
+    records), hours taught and the average rating of their sessions (two queries)."""
+    rows = lecturers.annotate(lecture_count=Count("lectures"), hours_taught=Sum("lectures__hours"))
     figures = {row[0]: row[1:] for row in SessionRating.objects.filter(session__lecturer__in=lecturers)
                .values("session__lecturer").annotate(a=Avg("score"), n=Count("pk"))
                .values_list("session__lecturer", "a", "n")}
-    return [{"lecturer": lecturer, "sessions": lecturer.session_count, "hours": lecturer.hours_taught or 0,
-             "average": figures.get(lecturer.pk, (None, 0))[0], "ratings": figures.get(lecturer.pk, (None, 0))[1]} for lecturer in rows]
+    return [{"lecturer": lecturer, "sessions": lecturer.lecture_count, "hours": lecturer.hours_taught or 0,
+             "average": figures.get(lecturer.pk, (None, 0))[0], "ratings": figures.get(lecturer.pk, (None, 0))[1]}
+            for lecturer in rows]
 
 
 def lecturer_sessions(lecturer: Lecturer) -> list[dict]:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..core.lecturers import lectures_given, record_lecture
 from ..core.models import HourSource, Lecturer
 from ..core.registry import ExportKind, JobKind, LearningFileSection, LedgerSource
 from .attendance_files import template_bytes
@@ -39,12 +40,12 @@ def sessions_of_the_year(user, year: int) -> tuple[list, list[list]]:
     return columns, rows
 
 
-def lectures_given(user, year: int) -> tuple[list, list[list]]:
-    """Sessions of ``year`` the member gave as a lecturer of the pool (one query)."""
-    sessions = (TrainingSession.objects.filter(lecturer__user=user, starts__year=year)
-                .select_related("program").order_by("starts"))
-    columns = [_("Time"), _("Program"), _("Topic"), _("Hours")]
-    return columns, [[_when(s.starts), s.program.name, s.topic, f"{float(s.hours):g}"] for s in sessions]
+def lectures_of_the_year(user, year: int) -> tuple[list, list[list]]:
+    """Lectures of ``year`` the member gave as a lecturer of the pool: rotation sessions and party
+    classes alike (core's lecture records; one query)."""
+    columns = [_("Date"), _("Lecture"), _("Hours")]
+    return columns, [[r.date.isoformat() if r.date else "", r.title, f"{float(r.hours):g}"]
+                     for r in lectures_given(user, year)]
 
 
 def _sample_program(text: str, member) -> TrainingProgram:
@@ -61,6 +62,7 @@ def _sample_program(text: str, member) -> TrainingProgram:
     session = TrainingSession.objects.create(program=program, topic=text[:200], place=text[:200], hours=2,
                                              starts=start, ends=start + datetime.timedelta(hours=2),
                                              lecturer=lecturer, lecturer_name=text[:100])
+    record_lecture("rotation", str(session.pk), lecturer, title=text, date=start.date(), hours=2)
     Attendance.objects.create(session=session, user=learner, status=AttendanceStatus.EXCUSED, reason=text[:500],
                               method=Attendance.Method.ROLL_CALL)
     SessionRating.objects.create(session=session, user=learner, score=4, comment=text[:1000])
@@ -95,7 +97,7 @@ def register(registry) -> None:
     registry.add_learning_file_section(LearningFileSection(
         key="rotation", title=_("Rotation training sessions"), rows=sessions_of_the_year, order=15))
     registry.add_learning_file_section(LearningFileSection(
-        key="rotation_lectures", title=_("Lectures the member gave"), rows=lectures_given, order=16))
+        key="rotation_lectures", title=_("Lectures the member gave"), rows=lectures_of_the_year, order=16))
     registry.add_job_kind(JobKind(model=ClassAssignment, run=run_job))
     registry.add_export(ExportKind(key="rotation_program", label=_("Rotation program"), sample=program_sample))
     registry.add_export(ExportKind(key="rotation_survey", label=_("Training-needs survey"), sample=survey_sample))

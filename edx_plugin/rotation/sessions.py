@@ -7,11 +7,12 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..core.lecturers import lecturer_by_id, lecturer_label
+from ..core.lecturers import lecturer_by_id, lecturer_label, record_lecture
 from ..core.text import plain_text
 from .errors import RotationError
 from .models import ClassSeat, SessionMode, TrainingProgram, TrainingSession
@@ -52,7 +53,10 @@ def save_session(program: TrainingProgram, data, session: TrainingSession | None
     session.hours = decimal_hours(_get(data, "hours"), _("Hours"), MAX_SESSION_HOURS)
     session.training_class, session.lecturer, session.link = training_class, lecturer, link
     session.lecturer_name = plain_text(_get(data, "lecturer_name"), 100, _("The lecturer's name"))
-    session.save()
+    with transaction.atomic():
+        session.save()
+        record_lecture("rotation", str(session.pk), lecturer, title=f"{program.name} · {topic}",
+                       date=timezone.localdate(starts), hours=session.hours)
     return session
 
 

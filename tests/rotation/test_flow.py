@@ -116,4 +116,4 @@ def test_ratings_once_for_attendees_and_the_pool_figures(program, people):
     assert (row["sessions"], row["hours"], row["average"], row["ratings"]) == (1, Decimal("3.0"), 5, 1)
     # The member who lectured has it in their learning file.
     file = learning_file(people["bob"], session.starts.year)
-    assert next(s for s in file.sections if s.key == "rotation_lectures").rows[0][2] == "学习党章"
+    assert next(s for s in file.sections if s.key == "rotation_lectures").rows[0][1].endswith("学习党章")
