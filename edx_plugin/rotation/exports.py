@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Avg, Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ..core.xlsx import Sheet, workbook_bytes
 from .models import ClassSeat, NeedsSurvey, TrainingProgram
@@ -52,7 +53,7 @@ def program_workbook(program: TrainingProgram) -> bytes:
         Sheet(_("Branches"), [_("Branch")] + rate_header, _rate_lines(figures["branches"])),
         Sheet(_("Members"), [_("Username"), _("Name"), _("Branch"), _("Class"), _("Credited hours"),
                              _("Required hours"), _("Behind")], member_lines()),
-        Sheet(_("Sessions"), [_("Topic"), _("Class"), _("Starts"), _("Ends"), _("Place"), _("Mode"), _("Hours"),
+        Sheet(_("Sessions"), [pgettext("rotation session", "Topic"), _("Class"), _("Starts"), _("Ends"), _("Place"), _("Mode"), _("Hours"),
                               _("Lecturer"), _("Average rating"), _("Ratings")], session_lines()),
     ])
 
@@ -71,7 +72,7 @@ def survey_workbook(survey: NeedsSurvey) -> bytes:
             yield [response.organization.name if response.organization else "", response.suggestion]
 
     return workbook_bytes([
-        Sheet(_("Demand"), [_("Topic"), _("Members who picked it"), _("Points"), _("By member category"),
+        Sheet(_("Demand"), [pgettext("rotation session", "Topic"), _("Members who picked it"), _("Points"), _("By member category"),
                             _("By branch")], topic_lines(), caption=survey.title),
         Sheet(_("Suggestions"), [_("Branch"), _("Suggestion")], suggestion_lines()),
     ])

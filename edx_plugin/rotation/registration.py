@@ -10,6 +10,7 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..core.lecturers import lectures_given, record_lecture
 from ..core.models import HourSource, Lecturer
@@ -30,7 +31,7 @@ def sessions_of_the_year(user, year: int) -> tuple[list, list[list]]:
     """The member's sessions of ``year`` with their attendance and credited hours (two queries)."""
     sessions = list(sessions_of_learner(user).filter(starts__year=year))
     marks = {a.session_id: a for a in Attendance.objects.filter(user=user, session__in=[s.pk for s in sessions])}
-    columns = [_("Time"), _("Program"), _("Topic"), _("Lecturer"), _("Attendance"), _("Hours")]
+    columns = [_("Time"), _("Program"), pgettext_lazy("rotation session", "Topic"), _("Lecturer"), _("Attendance"), _("Hours")]
     rows = []
     for s in sessions:
         mark = marks.get(s.pk)
@@ -43,7 +44,7 @@ def sessions_of_the_year(user, year: int) -> tuple[list, list[list]]:
 def lectures_of_the_year(user, year: int) -> tuple[list, list[list]]:
     """Lectures of ``year`` the member gave as a lecturer of the pool: rotation sessions and party
     classes alike (core's lecture records; one query)."""
-    columns = [_("Date"), _("Lecture"), _("Hours")]
+    columns = [_("Date"), pgettext_lazy("lecture given", "Lecture"), _("Hours")]
     return columns, [[r.date.isoformat() if r.date else "", r.title, f"{float(r.hours):g}"]
                      for r in lectures_given(user, year)]
 
