@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 
 from party_training.edx_plugin.core.ledger import ledger_lines
-from party_training.edx_plugin.core.models import HourEntry, HourSource, Lecturer
+from party_training.edx_plugin.core.models import HourEntry, HourSource, JobStatus, Lecturer
+from party_training.edx_plugin.core.tasks import run_job
 from party_training.edx_plugin.core.sign_in_code import current_code
 from party_training.edx_plugin.learning_file.file import learning_file
 from party_training.edx_plugin.rotation import attendance, classes, ratings, sessions
@@ -117,3 +118,18 @@ def test_ratings_once_for_attendees_and_the_pool_figures(program, people):
     # The member who lectured has it in their learning file.
     file = learning_file(people["bob"], session.starts.year)
     assert next(s for s in file.sections if s.key == "rotation_lectures").rows[0][1].endswith("学习党章")
+
+
+@pytest.mark.django_db
+def test_large_assignment_runs_as_a_background_job(program, people, settings, django_capture_on_commit_callbacks):
+    settings.PARTY_TRAINING = {**settings.PARTY_TRAINING, "ROTATION_ASSIGN_SYNC_MEMBERS": 2}
+    classes.create_class(program, "一班", 10)
+    with django_capture_on_commit_callbacks() as callbacks:
+        run = classes.start_assignment(program, people["orgadmin"])
+        assert run.status == JobStatus.QUEUED and not ClassSeat.objects.exists()  # not run in the request
+    for callback in callbacks:
+        callback()
+    run.refresh_from_db()
+    assert run.status == JobStatus.DONE and run.seated_count == 5 and run.left_out == 0 and run.done == 5
+    run_job(run._meta.label_lower, run.pk)  # a second delivery of the task changes nothing
+    assert ClassSeat.objects.filter(program=program).count() == 5
