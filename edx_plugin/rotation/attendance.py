@@ -134,7 +134,7 @@ def excuse_in_advance(session: TrainingSession, user, reason) -> Attendance:
     current = Attendance.objects.filter(session=session, user=user).first()
     if current is not None and current.status in ATTENDED:
         raise RotationError(_("You have already signed in to this session."), status=409)
-    return set_status(session, user.pk, AttendanceStatus.EXCUSED, method=Attendance.Method.API, by=user,
+    return set_status(session, user.pk, AttendanceStatus.EXCUSED, method=Attendance.Method.LEARNER, by=user,
                       reason=reason)[0]
 
 

@@ -241,6 +241,7 @@ class Attendance(models.Model):
         ROLL_CALL = "roll_call", _("Roll call")
         IMPORT = "import", _("XLSX file")
         API = "api", _("API")
+        LEARNER = "learner", _("The learner's request")
 
     session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="attendance")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,

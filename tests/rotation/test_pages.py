@@ -176,3 +176,23 @@ def test_program_page_queries_are_bounded(client, program, people, make_user, tr
             assert client.get(roll).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_staff_change_a_session_and_its_lecturer_is_recorded(client, program, people):
+    session, _survey, lecturer = _setup(program, people)
+    client.force_login(people["orgadmin"])
+    page = f"/party-training/rotation/program/{program.pk}/"
+    html = client.get(page + f"?edit={session.pk}").content.decode()
+    assert 'value="edit_session"' in html and 'value="学习党章"' in html
+    start, end = session_times(minutes_ago=-60)
+    response = client.post(page + "action/", {"action": "edit_session", "session": session.pk, "topic": "学习党章（二）",
+                                              "starts": local(start), "ends": local(end), "hours": "2.5",
+                                              "place": "二楼会议室", "lecturer": lecturer.pk})
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert (session.topic, session.place, session.lecturer, float(session.hours)) == ("学习党章（二）", "二楼会议室",
+                                                                                    lecturer, 2.5)
+    assert lecturer.lectures.get().hours == 2.5
+    assert client.post(page + "action/", {"action": "edit_session", "session": 999999, "topic": "x"}).status_code == 404
+    client.force_login(people["outsider_admin"])
+    assert client.post(page + "action/", {"action": "edit_session", "session": session.pk}).status_code == 404

@@ -34,6 +34,7 @@ DONE = {
     "assign": lambda: _("The assignment has run."),
     "seat": lambda: _("The member was moved."),
     "add_session": lambda: _("The session was added."),
+    "edit_session": lambda: _("The session was saved."),
     "created": lambda: _("The program was created."),
 }
 
@@ -72,12 +73,14 @@ def _program_page(request, program, error: str = "", status: int = 200):
     summary = program_summary(program)
     session_rows = [{"session": s, "lecturer": sessions.lecturer_of(s)}
                     for s in program.sessions.select_related("training_class", "lecturer")]
+    raw_edit = request.GET.get("edit", "")
+    editing = program.sessions.filter(pk=int(raw_edit)).first() if raw_edit.isdigit() else None
     chart = {"classes": [r["name"] for r in summary["classes"]],
              "rates": [r["rate"] or 0 for r in summary["classes"]]}
     return page(request, "rotation/program.html", {
         "program": program, "classes": classes.class_rows(program), "unseated_count": unseated_count,
         "unseated": unseated, "sessions": session_rows, "summary": summary, "chart_data": chart,
-        "runs": list(program.assignments.all()[:5]), "lecturers": list(pool()[:500]), "modes": SessionMode.choices,
+        "editing": editing, "runs": list(program.assignments.all()[:5]), "lecturers": list(pool()[:500]), "modes": SessionMode.choices,
         "error": error, "form": request.POST, "done": DONE.get(request.GET.get("done", ""), lambda: "")(),
     }, status=status, chart=True)
 
@@ -105,6 +108,12 @@ def program_action(request, pk):
             classes.seat(program, member.user_id, int(raw) if raw.isdigit() else None)
         elif action == "add_session":
             sessions.save_session(program, request.POST)
+        elif action == "edit_session":
+            raw = request.POST.get("session", "")
+            session = program.sessions.filter(pk=int(raw) if raw.isdigit() else 0).first()
+            if session is None:
+                raise RotationError(_("No such session."), status=404)
+            sessions.save_session(program, request.POST, session)
         else:
             raise RotationError(_("Unknown action."))
     except RuleError as exc:
