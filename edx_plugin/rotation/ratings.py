@@ -47,11 +47,12 @@ def session_ratings(session: TrainingSession) -> dict:
     return {"average": figures["average"], "count": figures["count"], "comments": comments}
 
 
-def pool_rows(lecturers) -> list[dict]:
-    """Each lecturer with their lectures (rotation sessions and party classes, from core's lecture
-    records), hours taught and the average rating of their sessions (two queries)."""
+def pool_rows(lecturers, limit: int | None = None) -> list[dict]:
+    """Each lecturer (the first ``limit``) with their lectures (rotation sessions and party classes, from
+    core's lecture records), hours taught and the average rating of their sessions (two queries)."""
     rows = lecturers.annotate(lecture_count=Count("lectures"), hours_taught=Sum("lectures__hours"))
-    figures = {row[0]: row[1:] for row in SessionRating.objects.filter(session__lecturer__in=lecturers)
+    rows = list(rows[:limit] if limit else rows)
+    figures = {row[0]: row[1:] for row in SessionRating.objects.filter(session__lecturer_id__in=[r.pk for r in rows])
                .values("session__lecturer").annotate(a=Avg("score"), n=Count("pk"))
                .values_list("session__lecturer", "a", "n")}
     return [{"lecturer": lecturer, "sessions": lecturer.lecture_count, "hours": lecturer.hours_taught or 0,

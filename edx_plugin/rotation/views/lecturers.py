@@ -42,7 +42,7 @@ def lecturers_page(request):
             return HttpResponseRedirect(reverse("party_training:rotation_lecturer", args=[lecturer.pk]))
     show_all = request.GET.get("all") == "1"
     return page(request, "rotation/lecturers.html", {
-        "rows": pool_rows(pool(active_only=not show_all).order_by("name", "pk")[:500]), "show_all": show_all,
+        "rows": pool_rows(pool(active_only=not show_all).order_by("name", "pk"), limit=500), "show_all": show_all,
         "organizations": list(visible_organizations(request.user).order_by("path")[:1000]),
         "error": error, "form": request.POST}, status=status)
 
