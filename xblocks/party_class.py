@@ -319,6 +319,7 @@ class PartyClassBlock(CompletableXBlockMixin, CreditHoursMixin, StudioEditorMixi
             "js": read_static("js", "party_class_projector.js"), "state_url": state_url,
             "state": self._projector_state(request), "lang": projector.html_lang(),
             "session_start": _local(self.session_start), "session_end": _local(self.session_end),
+            "lecturer": lecture.lecturer_shown(self),
         })
         return Response(body=page.encode("utf-8"), content_type="text/html", charset="utf-8")
 

@@ -154,6 +154,8 @@ def test_lecturer_from_the_pool_is_shown_and_the_lecture_recorded(block_id, peop
     block = get_block(block_id, people["a"])
     html = block.runtime.render(block, "student_view", {}).body_html()
     assert "李教授" in html and "党校教授" in html and "王建国" not in html
+    status, projected = call_handler(block_id, "projector", people["staff"], method="GET")
+    assert status == 200 and "李教授" in projected
     assert [r.title for r in lectures_given(people["staff"], 2026)] == [str(block.display_name)]
     call_handler(block_id, "studio_submit", people["staff"], {"values": {"lecturer_id": ""}})
     assert not LectureRecord.objects.exists()
