@@ -6,4 +6,5 @@ from .knowledge_contest import admin as knowledge_contest_admin  # noqa: F401  p
 from .menu_selection import admin as menu_selection_admin  # noqa: F401  pylint: disable=unused-import
 from .party_class import admin as party_class_admin  # noqa: F401  pylint: disable=unused-import
 from .roster import admin as roster_admin  # noqa: F401  pylint: disable=unused-import
+from .rotation import admin as rotation_admin  # noqa: F401  pylint: disable=unused-import
 from .writing_assignment import admin as writing_assignment_admin  # noqa: F401  pylint: disable=unused-import

@@ -5,4 +5,5 @@ from .knowledge_contest.models import *  # noqa: F401,F403
 from .menu_selection.models import *  # noqa: F401,F403
 from .party_class.models import *  # noqa: F401,F403
 from .roster.models import *  # noqa: F401,F403
+from .rotation.models import *  # noqa: F401,F403
 from .writing_assignment.models import *  # noqa: F401,F403

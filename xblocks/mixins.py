@@ -286,7 +286,11 @@ class StudioEditorMixin:
             return json_response({"error": _("Please correct the highlighted fields."), "fields": errors}, 400)
         for name, value in values.items():
             setattr(self, name, value)
+        self.after_studio_save()
         return {"result": "success"}
+
+    def after_studio_save(self) -> None:
+        """What a block does once an author's values are set (e.g. keep a plugin record in step)."""
 
 
 __all__ = ["HandlerError", "PartyBlockMixin", "StudioEditorMixin", "json_handler", "json_response", "page_handler"]

@@ -46,6 +46,8 @@ class PartyClassBlock(CompletableXBlockMixin, CreditHoursMixin, StudioEditorMixi
     block_settings_key = "party_class"
 
     display_name = _setting(String, gettext_lazy("Title"), "党课")
+    lecturer_id = _setting(String, gettext_lazy("Lecturer from the pool (id)"), "", help=gettext_lazy(
+        "A lecturer of the lecturer pool: their name, position and organisation replace the three fields below."))
     lecturer_name = _setting(String, gettext_lazy("Lecturer"), "")
     lecturer_position = _setting(String, gettext_lazy("Lecturer's position"), "")
     lecturer_organization = _setting(String, gettext_lazy("Lecturer's organisation"), "")
@@ -91,7 +93,7 @@ class PartyClassBlock(CompletableXBlockMixin, CreditHoursMixin, StudioEditorMixi
         'e.g. ["DEMO-B01"]; the attendance view lists who of them is missing.'))
 
     editable_fields = (
-        "display_name", "lecturer_name", "lecturer_position", "lecturer_organization", "schedule", "session_start",
+        "display_name", "lecturer_id", "lecturer_name", "lecturer_position", "lecturer_organization", "schedule", "session_start",
         "session_end", "video_url", "body", "key_points", "materials", "credit_hours", "require_signin",
         "require_content", "require_reflection", "reflection_prompt", "reflection_min_chars", "reflection_graded",
         "reflection_max_score", "questions_enabled", "questions_open", "questions_close", "answers_need_publish",
@@ -179,6 +181,7 @@ class PartyClassBlock(CompletableXBlockMixin, CreditHoursMixin, StudioEditorMixi
         state = self._learner_state(user) if user is not None else None
         ctx = {
             "block": self, "state": state, "staff": staff, "video": lecture.video_embed(self.video_url),
+            "lecturer": lecture.lecturer_shown(self),
             "body": lecture.lecture_html(self.body), "materials": lecture.safe_materials(self.materials),
             "session_start": _local(self.session_start), "session_end": _local(self.session_end),
             "tags": questions.tag_choices(), "code_digits": signin_rules.CODE_DIGITS,
@@ -198,8 +201,7 @@ class PartyClassBlock(CompletableXBlockMixin, CreditHoursMixin, StudioEditorMixi
         """Public settings for the mobile apps (no learner data)."""
         return {
             "display_name": self.display_name,
-            "lecturer": {"name": self.lecturer_name, "position": self.lecturer_position,
-                         "organization": self.lecturer_organization},
+            "lecturer": lecture.lecturer_shown(self),
             "schedule": self.schedule, "session_start": self.session_start and self.session_start.isoformat(),
             "session_end": self.session_end and self.session_end.isoformat(),
             "video": lecture.video_embed(self.video_url), "body": lecture.lecture_html(self.body),
@@ -317,6 +319,7 @@ class PartyClassBlock(CompletableXBlockMixin, CreditHoursMixin, StudioEditorMixi
             "js": read_static("js", "party_class_projector.js"), "state_url": state_url,
             "state": self._projector_state(request), "lang": projector.html_lang(),
             "session_start": _local(self.session_start), "session_end": _local(self.session_end),
+            "lecturer": lecture.lecturer_shown(self),
         })
         return Response(body=page.encode("utf-8"), content_type="text/html", charset="utf-8")
 
@@ -344,6 +347,8 @@ class PartyClassBlock(CompletableXBlockMixin, CreditHoursMixin, StudioEditorMixi
                            ("questions_open", "questions_close")):
             if merged[start] and merged[end] and merged[end] <= merged[start]:
                 errors[end] = _("The end must be later than the start.")
+        if str(merged["lecturer_id"]).strip() and lecture.pool_lecturer(merged["lecturer_id"]) is None:
+            errors["lecturer_id"] = _("There is no such lecturer in the pool.")
         if merged["schedule"] not in ("live", "recorded"):
             errors["schedule"] = _("This value is not valid.")
         if not merged["reflection_max_score"] > 0:
@@ -363,6 +368,10 @@ class PartyClassBlock(CompletableXBlockMixin, CreditHoursMixin, StudioEditorMixi
         if "body" in values:
             values["body"] = lecture.lecture_html(values["body"])
         return errors
+
+    def after_studio_save(self) -> None:
+        """Record the class as a lecture of the pool lecturer it names (the member's learning file)."""
+        lecture.record_class_lecture(self)
 
     # --- OLX -------------------------------------------------------------------------------------
     @classmethod

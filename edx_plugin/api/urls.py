@@ -2,11 +2,15 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import rotation, views
 
 router = SimpleRouter()
 router.register("organizations", views.OrganizationViewSet, basename="api-organization")
 router.register("members", views.MemberViewSet, basename="api-member")
+router.register("rotation/programs", rotation.ProgramViewSet, basename="api-rotation-program")
+router.register("rotation/classes", rotation.ClassViewSet, basename="api-rotation-class")
+router.register("rotation/sessions", rotation.SessionViewSet, basename="api-rotation-session")
+router.register("rotation/attendance", rotation.AttendanceViewSet, basename="api-rotation-attendance")
 
 urlpatterns = [
     path("me/hours/", views.MyHoursView.as_view(), name="api-my-hours"),

@@ -3,7 +3,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from .models import CourseCredit, CourseRole, HourEntry, MemberCategory, MemberProfile, Organization, OrganizationAdmin
+from .models import (CourseCredit, CourseRole, HourEntry, Lecturer, MemberCategory, MemberProfile, Organization,
+                     OrganizationAdmin)
 from .ledger import HoursError, reverse_entry
 from .organizations import save_organization, validate_placement
 
@@ -106,3 +107,11 @@ class HourEntryAdmin(admin.ModelAdmin):
 class CourseCreditAdmin(admin.ModelAdmin):
     list_display = ("course_id", "hours")
     search_fields = ("course_id",)
+
+
+@admin.register(Lecturer)
+class LecturerModelAdmin(admin.ModelAdmin):
+    list_display = ("name", "title", "organization", "owner", "active")
+    list_filter = ("active",)
+    search_fields = ("name", "organization", "topics")
+    raw_id_fields = ("user", "owner")

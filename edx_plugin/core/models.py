@@ -138,8 +138,8 @@ class HourSource(models.TextChoices):
 
 __all__ = [
     "PATH_DIGITS", "AppendOnlyError", "BackgroundJob", "JobStatus", "CourseCredit", "CourseRole", "HourEntry",
-    "HourSource", "MemberCategory", "MemberCategoryCode", "MemberProfile", "Organization", "OrganizationAdmin",
-    "OrganizationKind",
+    "HourSource", "LectureRecord", "Lecturer", "MemberCategory", "MemberCategoryCode", "MemberProfile", "Organization",
+    "OrganizationAdmin", "OrganizationKind",
 ]
 
 
@@ -289,3 +289,62 @@ class BackgroundJob(models.Model):
         deleted by the clean-up)."""
         return self.file_name if self.status == JobStatus.DONE and self.file_name and not self.files_removed else ""
 
+
+
+class Lecturer(models.Model):
+    """One lecturer of the pool (师资库) that rotation-training sessions and party classes name their
+    lecturer from: internal (a member, ``user`` set) or external. The pool is "dynamically managed":
+    a lecturer leaves it by being made inactive, never by deletion, so past sessions keep their name."""
+
+    name = models.CharField(_("name"), max_length=100)
+    organization = models.CharField(_("organisation or employer"), max_length=200, blank=True)
+    title = models.CharField(_("title or position"), max_length=100, blank=True)
+    topics = models.CharField(_("topics"), max_length=500, blank=True)
+    bio = models.TextField(_("biography"), max_length=4000, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="party_lecturer",
+        verbose_name=_("member (internal lecturer)"),
+    )
+    # The organisation whose admins manage this entry of the pool (site admins manage every entry).
+    owner = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("managed by"),
+    )
+    active = models.BooleanField(_("in the pool"), default=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lecturer")
+        verbose_name_plural = _("lecturer pool")
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def internal(self) -> bool:
+        return self.user_id is not None
+
+
+class LectureRecord(models.Model):
+    """A lecture a pool lecturer gives (a rotation session, a party class), written by the area that
+    holds it through ``core.lecturers.record_lecture``: the pool's figures and the learning file of a
+    member who lectures ("everyone goes to the podium") read these rows."""
+
+    lecturer = models.ForeignKey(Lecturer, on_delete=models.PROTECT, related_name="lectures",
+                                 verbose_name=_("lecturer"))
+    kind = models.CharField(max_length=20)
+    ref = models.CharField(max_length=255)
+    title = models.CharField(_("title"), max_length=255)
+    date = models.DateField(_("date"), null=True, blank=True)
+    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1, default=0)
+    course_id = models.CharField(_("course"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("lecture given")
+        verbose_name_plural = _("lectures given")
+        constraints = [models.UniqueConstraint(fields=["kind", "ref"], name="party_lecture_once")]
+        indexes = [models.Index(fields=["lecturer", "date"], name="party_lecture_lecturer_date")]
+
+    def __str__(self):
+        return self.title

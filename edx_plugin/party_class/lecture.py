@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from django.utils.translation import gettext as _
 
 from ..core.conf import setting
+from ..core.lecturers import lecturer_by_id, record_lecture
 # The material links rules are core's (case discussions list materials too); the block reads them here.
 from ..core.links import materials_valid, safe_materials  # noqa: F401  pylint: disable=unused-import
 from ..core.text import sanitize_html
@@ -41,3 +42,25 @@ def video_error(url: str) -> str | None:
 def lecture_html(body: str | None) -> str:
     """The lecture text reduced to the allow-list (on import, on save and again when shown)."""
     return sanitize_html(body)
+
+
+def pool_lecturer(raw_id):
+    """The pool lecturer a class names by id (None for none or an unknown id)."""
+    return lecturer_by_id(raw_id)
+
+
+def lecturer_shown(block) -> dict:
+    """Who the class shows as its lecturer: the pool's entry when the class names one, else the
+    free-text fields (a lecturer not in the pool)."""
+    pooled = pool_lecturer(block.lecturer_id)
+    if pooled is not None:
+        return {"name": pooled.name, "position": pooled.title, "organization": pooled.organization}
+    return {"name": block.lecturer_name, "position": block.lecturer_position,
+            "organization": block.lecturer_organization}
+
+
+def record_class_lecture(block) -> None:
+    """Record the class as a lecture of its pool lecturer (the learning file of a member who lectures)."""
+    start = block.session_start
+    record_lecture("party_class", block.usage_id_str, pool_lecturer(block.lecturer_id), title=str(block.display_name),
+                   date=start.date() if start else None, hours=block.credit_hours, course_id=block.course_id_str)

@@ -17,6 +17,10 @@ DEFAULTS = {
     "JOB_FILES_MAX_AGE_DAYS": 7,
     # Preference menus with more learners ranking than this are allocated by a background job.
     "MENU_ALLOCATION_SYNC_LEARNERS": 2000,
+    # Rotation programs with more unseated members than this are assigned to classes by a background job.
+    "ROTATION_ASSIGN_SYNC_MEMBERS": 5000,
+    # Rows of a rotation attendance XLSX file (one row per learner and session).
+    "ROTATION_IMPORT_MAX_ROWS": 20000,
     # Hosts an author may embed a video iframe from.
     "VIDEO_IFRAME_HOSTS": ["player.bilibili.com", "v.qq.com", "www.ixigua.com", "player.youku.com"],
 }

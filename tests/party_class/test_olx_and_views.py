@@ -14,7 +14,7 @@ from .conftest import FULL_OLX
 
 # A non-default value for every editable field: a new field without OLX support fails here.
 EVERY_FIELD = {
-    "display_name": "专题党课", "lecturer_name": "王建国", "lecturer_position": "书记", "lecturer_organization": "市委",
+    "display_name": "专题党课", "lecturer_id": "7", "lecturer_name": "王建国", "lecturer_position": "书记", "lecturer_organization": "市委",
     "schedule": "recorded",
     "session_start": datetime.datetime(2026, 12, 1, 1, 0, tzinfo=datetime.timezone.utc),
     "session_end": datetime.datetime(2026, 12, 1, 3, 30, tzinfo=datetime.timezone.utc),
@@ -137,3 +137,25 @@ def test_studio_editor_validates_and_sanitizes(block_id, people):
     assert block.body == "<p>好</p>" and block.onsite_code_period == 60 and block.key_points == ["甲", "乙"]
     status, _ = call_handler(block_id, "studio_submit", people["a"], {"values": {"display_name": "x"}})
     assert status == 403
+
+
+@pytest.mark.django_db
+def test_lecturer_from_the_pool_is_shown_and_the_lecture_recorded(block_id, people):
+    """A class names its lecturer from the pool (an unknown id is refused); the class then shows the
+    pool's name and counts as a lecture of that lecturer, in the learning file of a member who lectures."""
+    from party_training.edx_plugin.core.lecturers import lectures_given  # pylint: disable=import-outside-toplevel
+    from party_training.edx_plugin.core.models import LectureRecord, Lecturer  # pylint: disable=import-outside-toplevel
+    lecturer = Lecturer.objects.create(name="李教授", title="党校教授", user=people["staff"])
+    status, body = call_handler(block_id, "studio_submit", people["staff"], {"values": {"lecturer_id": "999999"}})
+    assert status == 400 and "lecturer_id" in body["fields"]
+    status, body = call_handler(block_id, "studio_submit", people["staff"], {"values": {
+        "lecturer_id": str(lecturer.pk), "session_start": "2026-12-01T09:00", "session_end": "2026-12-01T11:00"}})
+    assert status == 200, body
+    block = get_block(block_id, people["a"])
+    html = block.runtime.render(block, "student_view", {}).body_html()
+    assert "李教授" in html and "党校教授" in html and "王建国" not in html
+    status, projected = call_handler(block_id, "projector", people["staff"], method="GET")
+    assert status == 200 and "李教授" in projected
+    assert [r.title for r in lectures_given(people["staff"], 2026)] == [str(block.display_name)]
+    call_handler(block_id, "studio_submit", people["staff"], {"values": {"lecturer_id": ""}})
+    assert not LectureRecord.objects.exists()

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.olx import load_course
+from demo.rotation_demo import load_rotation_demo
 from party_training.edx_plugin.core.models import MemberCategory, MemberProfile, Organization, OrganizationAdmin
 from party_training.edx_plugin.core.ledger import credit_hours
 from party_training.edx_plugin.knowledge_contest.bank_files import load_bank_fixtures
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         course_id = load_course(FIXTURES / "demo_course" / "course.xml")
         load_bank_fixtures(FIXTURES / "question_banks", course_id)
         self._users(course_id)
+        load_rotation_demo()
         self.stdout.write(self.style.SUCCESS(
             f"Demo ready: course {course_id}. Open {options['url']} and sign in as learner, learner2, "
             f"instructor (course staff), orgadmin (organisation admin of the demo committee) or admin (site admin); "
