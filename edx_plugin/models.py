@@ -6,3 +6,5 @@ from .menu_selection.models import *  # noqa: F401,F403
 from .party_class.models import *  # noqa: F401,F403
 from .roster.models import *  # noqa: F401,F403
 from .writing_assignment.models import *  # noqa: F401,F403
+from .compliance.models import *  # noqa: F401,F403
+from .learning_file.models import *  # noqa: F401,F403

@@ -2,6 +2,8 @@
 each area's pages, and the REST API."""
 from django.urls import include, path
 
+from .core import views as core_views
+
 app_name = "party_training"
 
 urlpatterns = [
@@ -11,4 +13,7 @@ urlpatterns = [
     path("", include("party_training.edx_plugin.writing_assignment.urls")),
     path("", include("party_training.edx_plugin.case_discussion.urls")),
     path("", include("party_training.edx_plugin.menu_selection.urls")),
+    path("", include("party_training.edx_plugin.compliance.urls")),
+    # REMINDERS_URLS
+    path(f"vendor/echarts-{core_views.ECHARTS_VERSION}.min.js", core_views.echarts, name="vendor_echarts"),
 ]

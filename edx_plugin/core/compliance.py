@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from .ledger import ZERO
-from .models import HourEntry, HourSource, MemberCategory, MemberProfile, Organization
+from .models import HourEntry, HourSource, MemberCategory, MemberProfile, MemberYearHours, Organization
 from .organizations import ancestor_ids_from_path
 
 
@@ -77,23 +77,91 @@ class ComplianceRow:
         return round(self.compliant * 100.0 / self.members, 1) if self.members else 0.0
 
 
+# --- the compliance query --------------------------------------------------------------------------
+# Design (issue 16): the query must cost the same whatever plan the optimiser picks. Aggregating the
+# ledger (2,000,000 lines) per member inside the query gave MariaDB a choice: a LATERAL DERIVED table
+# with one index dive per member over the ledger's 370 MiB index (3.8 s), or materialising the
+# grouped ledger (0.9 s), depending on the ``split_materialized`` switch. So:
+#
+# 1. the ledger is summed once, when a line is written: ``MemberYearHours`` holds a member's hours of a
+#    year by source, updated in the transaction of each line (an upsert, safe under concurrency); at
+#    most one row per source, so at most nine rows per member and year, read from a covering index;
+# 2. the query reads members, not lines: ``member_sql`` is one row per member (profile → organisation
+#    by primary key → that member's year rows by index range → the requirement, the highest of the
+#    member's categories, from the category links by primary key), grouped by the member;
+# 3. the outer query groups that derived table, which is its only table: with nothing to join it to,
+#    there is no lateral split to choose, and no correlated lookup into the ledger. Under a root the
+#    members come from the organisation path index (``path LIKE 'root%'``), so one branch reads its own
+#    members only.
+# Every step is a full scan of the members or a primary-key/index-range lookup per member: linear in
+# the members asked about, whatever the optimiser decides (EXPLAIN in tests/benchmarks/bench_compliance.py).
+SOURCE_KINDS = [kind for kind in HourSource.values if kind != HourSource.CORRECTION]
+
+
+def table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def member_sql(year: int, *, root_path: str | None, prefix_length: int, category_id: int | None,
+                organization_id: int | None = None) -> tuple[str, list]:
+    """One row per member (of the subtree of ``root_path``, of ``category_id``, directly in
+    ``organization_id``): user id, profile id, organisation id, the organisation path cut to
+    ``prefix_length`` (which row of a drill-down the member counts in), the year's total, the hours
+    of each source in ``SOURCE_KINDS`` order, and the yearly requirement."""
+    profiles, orgs, year_hours = table(MemberProfile), table(Organization), table(MemberYearHours)
+    links = table(MemberProfile.categories.through)
+    yearly = [(category.pk, category.yearly_hours) for category in MemberCategory.objects.all()]
+    whens = " ".join("WHEN %s THEN CAST(%s AS DECIMAL(9, 1))" for _category in yearly)
+    requirement = (f"(SELECT MAX(CASE l.membercategory_id {whens} ELSE 0 END) FROM {links} l "
+                   "WHERE l.memberprofile_id = p.id)") if yearly else "0"
+    requirement_params = [value for category_id_, hours in yearly for value in (category_id_, str(hours))]
+    by_source = ", ".join(f"COALESCE(SUM(CASE WHEN h.source_kind = %s THEN h.hours END), 0) AS s{n}"
+                          for n in range(len(SOURCE_KINDS)))
+    where, where_params = [], []
+    if root_path is not None:
+        where.append("o.path LIKE %s")
+        where_params.append(root_path + "%")
+    if organization_id is not None:
+        where.append("p.organization_id = %s")
+        where_params.append(organization_id)
+    category_join = ""
+    if category_id is not None:
+        # (memberprofile_id, membercategory_id) is unique: the join never multiplies a member's rows.
+        category_join = f"JOIN {links} lc ON lc.memberprofile_id = p.id AND lc.membercategory_id = %s"
+    sql = f"""
+        SELECT p.user_id AS user_id, p.id AS profile_id, p.organization_id AS org_id,
+               SUBSTR(o.path, 1, %s) AS branch, COALESCE(SUM(h.hours), 0) AS total, {by_source},
+               {requirement} AS required
+        FROM {profiles} p
+        JOIN {orgs} o ON o.id = p.organization_id
+        {category_join}
+        LEFT JOIN {year_hours} h ON h.user_id = p.user_id AND h.year = %s
+        {"WHERE " + " AND ".join(where) if where else ""}
+        GROUP BY p.id, p.user_id, p.organization_id, o.path
+    """
+    params = [prefix_length, *SOURCE_KINDS, *requirement_params,
+              *([category_id] if category_id is not None else []), year, *where_params]
+    return sql, params
+
+
 def compliance_summary(year: int, root: Organization | None = None) -> dict[int, ComplianceRow]:
     """Per organisation of the tree (or of ``root``'s subtree), counting its whole subtree: members, and
     members whose total for ``year`` reaches the highest yearly requirement of their categories.
 
-    Three queries whatever the size. The database does the per-member work in one aggregate: the
-    year's totals come from the covering index on (year, user, hours), are compared with each member's
-    requirement, and are counted per organisation. Python only rolls those per-organisation counts up
-    the materialized paths, so memory grows with the organisations, never with members or lines.
+    Three queries whatever the size (organisations, categories, the aggregate; see the design above).
+    Python only rolls the per-organisation counts up the materialized paths, so memory grows with the
+    organisations, never with members or lines.
     """
     orgs = Organization.objects.all() if root is None else Organization.objects.filter(path__startswith=root.path)
     org_paths = dict(orgs.values_list("id", "path"))
-    yearly = [(category.pk, category.yearly_hours) for category in MemberCategory.objects.all()]
-
     result: dict[int, ComplianceRow] = {pk: ComplianceRow(pk) for pk in org_paths}
     root_depth = len(ancestor_ids_from_path(root.path)) - 1 if root is not None else 0
+    members_sql, params = member_sql(year, root_path=root.path if root is not None else None, prefix_length=0,
+                                      category_id=None)
+    sql = f"""SELECT m.org_id, COUNT(*), SUM(CASE WHEN m.total >= COALESCE(m.required, 0) THEN 1 ELSE 0 END)
+              FROM ({members_sql}) m GROUP BY m.org_id"""
     with connection.cursor() as cursor:
-        cursor.execute(*_compliance_sql(year, yearly, root.path if root is not None else None))
+        cursor.execute(sql, params)
         for org_id, members, compliant in cursor.fetchall():
             path = org_paths.get(org_id)
             if path is None:
@@ -105,43 +173,16 @@ def compliance_summary(year: int, root: Organization | None = None) -> dict[int,
     return result
 
 
-def _compliance_sql(year: int, yearly: list[tuple[int, Decimal]], root_path: str | None) -> tuple[str, list]:
-    """Members and compliant members per organisation, as one aggregate over derived tables.
-
-    Raw SQL because the ORM cannot join a grouped subquery. Derived tables rather than correlated
-    subqueries: MariaDB runs a correlated subquery once per member (3.3 s for 100,000 members) but
-    groups a derived table in one index scan. Under a root, the totals are restricted to the subtree's
-    members in the derived table itself, which keeps the lookups on the covering (year, user) index.
-    """
-    def table(model) -> str:
-        return connection.ops.quote_name(model._meta.db_table)
-
-    profiles, orgs, entries = table(MemberProfile), table(Organization), table(HourEntry)
-    links = table(MemberProfile.categories.through)
-    # Per-category yearly figures come from the model (rounded as members see them), as parameters.
-    whens = " ".join("WHEN %s THEN CAST(%s AS DECIMAL(9, 1))" for _category in yearly)
-    requirement = f"MAX(CASE membercategory_id {whens} ELSE 0 END)" if yearly else "0"
-    requirement_params = [value for category_id, hours in yearly for value in (category_id, str(hours))]
-    if root_path is None:
-        members_join = entries_join = ""
-        members_params = entries_params = []
-    else:
-        members_join = f"JOIN {orgs} o ON o.id = p.organization_id AND o.path LIKE %s"
-        entries_join = (f"JOIN {profiles} p2 ON p2.user_id = e.user_id "
-                        f"JOIN {orgs} o2 ON o2.id = p2.organization_id AND o2.path LIKE %s")
-        members_params = entries_params = [root_path + "%"]
-    sql = f"""
-        SELECT p.organization_id, COUNT(*),
-               SUM(CASE WHEN COALESCE(t.total, 0) >= COALESCE(r.required, 0) THEN 1 ELSE 0 END)
-        FROM {profiles} p
-        {members_join}
-        LEFT JOIN (
-            SELECT memberprofile_id, {requirement} AS required FROM {links} GROUP BY memberprofile_id
-        ) r ON r.memberprofile_id = p.id
-        LEFT JOIN (
-            SELECT e.user_id, SUM(e.hours) AS total FROM {entries} e {entries_join}
-            WHERE e.year = %s GROUP BY e.user_id
-        ) t ON t.user_id = p.user_id
-        GROUP BY p.organization_id
-    """
-    return sql, [*members_params, *requirement_params, *entries_params, year]
+def rebuild_member_year_hours() -> None:
+    """Recompute every ``MemberYearHours`` row from the ledger (after a bulk load that bypassed
+    ``HourEntry.save``; the migration that added the table runs the same SQL)."""
+    entries, year_hours = table(HourEntry), table(MemberYearHours)
+    sql = f"""INSERT INTO {year_hours} (user_id, year, source_kind, hours)
+              SELECT e.user_id, e.year, CASE WHEN e.source_kind = 'correction' THEN r.source_kind
+                                             ELSE e.source_kind END AS kind, SUM(e.hours)
+              FROM {entries} e LEFT JOIN {entries} r ON r.id = e.reverses_id
+              GROUP BY e.user_id, e.year, kind"""
+    with transaction.atomic():
+        with connection.cursor() as own:
+            own.execute(f"DELETE FROM {year_hours}")
+            own.execute(sql)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models, transaction
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 # Width of one path segment: the organisation's pk, zero-padded, then "/".
@@ -138,7 +138,7 @@ class HourSource(models.TextChoices):
 
 __all__ = [
     "PATH_DIGITS", "AppendOnlyError", "BackgroundJob", "JobStatus", "CourseCredit", "CourseRole", "HourEntry",
-    "HourSource", "MemberCategory", "MemberCategoryCode", "MemberProfile", "Organization", "OrganizationAdmin",
+    "HourSource", "MemberCategory", "MemberYearHours", "MemberCategoryCode", "MemberProfile", "Organization", "OrganizationAdmin",
     "OrganizationKind",
 ]
 
@@ -190,10 +190,51 @@ class HourEntry(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise AppendOnlyError("Hour entries are append-only; add a reversing entry instead.")
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            # In the same transaction as the line: the member's yearly hours by source (see MemberYearHours).
+            kind = self.source_kind
+            if kind == HourSource.CORRECTION and self.reverses_id:
+                kind = HourEntry.objects.filter(pk=self.reverses_id).values_list("source_kind", flat=True).first()
+            MemberYearHours.add(self.user_id, self.year, kind, self.hours)
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Hour entries are append-only; add a reversing entry instead.")
+
+
+class MemberYearHours(models.Model):
+    """A member's hours in one year from one source: the ledger summed, kept by ``HourEntry.save`` in the
+    transaction that writes each line (a correction counts against the source it corrects).
+
+    Why stored: compliance reads one short row range per member (at most one row per source) instead of
+    aggregating the member's ledger lines, so the compliance query costs the same whatever the ledger's
+    length and whatever plan the optimiser picks (see ``core.compliance``). The ledger stays the record:
+    ``rebuild_member_year_hours`` recomputes these rows from it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    source_kind = models.CharField(max_length=20, choices=HourSource.choices)
+    hours = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("yearly hours by source")
+        verbose_name_plural = _("yearly hours by source")
+        constraints = [models.UniqueConstraint(fields=["user", "year", "source_kind"], name="party_yearhours_unique")]
+        # Covering: the compliance query reads (user, year) ranges and the hours without touching the rows.
+        indexes = [models.Index(fields=["user", "year", "source_kind", "hours"], name="party_yearhours_cover")]
+
+    @classmethod
+    def add(cls, user_id: int, year: int, source_kind: str, hours) -> None:
+        """Add ``hours`` to the row in one statement (an upsert), so concurrent lines never lose an update."""
+        table = connection.ops.quote_name(cls._meta.db_table)
+        if connection.vendor == "mysql":
+            sql = (f"INSERT INTO {table} (user_id, year, source_kind, hours) VALUES (%s, %s, %s, %s) "
+                   "ON DUPLICATE KEY UPDATE hours = hours + VALUES(hours)")
+        else:  # SQLite and PostgreSQL
+            sql = (f"INSERT INTO {table} (user_id, year, source_kind, hours) VALUES (%s, %s, %s, %s) "
+                   f"ON CONFLICT (user_id, year, source_kind) DO UPDATE SET hours = {table}.hours + excluded.hours")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [user_id, year, source_kind, hours])
 
 
 class CourseRole(models.Model):

@@ -17,6 +17,13 @@ DEFAULTS = {
     "JOB_FILES_MAX_AGE_DAYS": 7,
     # Preference menus with more learners ranking than this are allocated by a background job.
     "MENU_ALLOCATION_SYNC_LEARNERS": 2000,
+    # Self-study log (learning file): hours a year it may count at most, and the longest line in minutes.
+    "SELF_STUDY_YEARLY_CAP_HOURS": 12,
+    "SELF_STUDY_MAX_MINUTES": 600,
+    # Reminders: how often a digest may go out (days), and who is behind: below this share of the
+    # yearly requirement expected by today (percent; 100 = pro rata of the days gone).
+    "REMINDER_PERIOD_DAYS": 30,
+    "REMINDER_BEHIND_PERCENT": 100,
     # Hosts an author may embed a video iframe from.
     "VIDEO_IFRAME_HOSTS": ["player.bilibili.com", "v.qq.com", "www.ixigua.com", "player.youku.com"],
 }
