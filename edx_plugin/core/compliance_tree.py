@@ -8,14 +8,13 @@ distinct total of a row, never per ledger line."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from operator import add
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
-
-from .compliance import SOURCE_KINDS, member_sql, table
+from .compliance import SOURCE_KINDS, member_figures, member_sql
 from .ledger import ZERO
-from .models import HourSource, MemberProfile, Organization
+from .models import HourSource, Organization
 from .organizations import SEGMENT
 from .registry import registry
 
@@ -117,20 +116,37 @@ class ComplianceTree:
 
 
 def _grouped(year: int, root_path: str | None, prefix_length: int, category_id: int | None) -> Iterator[tuple]:
-    """(branch path, total, members, compliant, shortfall, hours per source…) per row and distinct total."""
-    members_sql, params = member_sql(year, root_path=root_path, prefix_length=prefix_length,
-                                      category_id=category_id)
-    sources = ", ".join(f"SUM(m.s{n})" for n in range(len(SOURCE_KINDS)))
-    sql = f"""SELECT m.branch, m.total, COUNT(*),
-                     SUM(CASE WHEN m.total >= COALESCE(m.required, 0) THEN 1 ELSE 0 END),
-                     SUM(CASE WHEN m.total >= COALESCE(m.required, 0) THEN 0 ELSE m.required - m.total END),
-                     {sources}
-              FROM ({members_sql}) m GROUP BY m.branch, m.total"""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for branch, total, members, compliant, shortfall, *by_source in cursor.fetchall():
-            yield (branch, hours(total), members, int(compliant or 0), hours(shortfall),
-                   [hours(value) for value in by_source])
+    """(row path, total, members, compliant, shortfall, hours per source) per row of the drill-down (an
+    organisation path cut to ``prefix_length``) and distinct total: the members streamed from
+    ``member_sql`` (see ``compliance`` for the design) and added up here, in hundredths of an hour."""
+    orgs = Organization.objects.all() if root_path is None else Organization.objects.filter(path__startswith=root_path)
+    row_of = {pk: path[:prefix_length] for pk, path in orgs.values_list("id", "path")}
+    groups: dict[tuple[str, int], list[int]] = {}
+    by_row: dict[str, list[int]] = {}
+    for org_id, total, required, *sources in member_figures(*member_sql(
+            year, root_path=root_path, category_id=category_id, sources=True)):
+        branch = row_of.get(org_id, "")
+        group = groups.get((branch, total))
+        if group is None:
+            groups[(branch, total)] = group = [0, 0, 0]
+        group[0] += 1
+        if total >= required:
+            group[1] += 1
+        else:
+            group[2] += required - total
+        row = by_row.get(branch)
+        by_row[branch] = sources if row is None else list(map(add, row, sources))
+    zero = [0] * len(SOURCE_KINDS)
+    seen = set()
+    for (branch, total), (members, compliant, shortfall) in groups.items():
+        # A row's hours by source go with its first group (they add up per row, not per total).
+        sources = zero if branch in seen else by_row[branch]
+        seen.add(branch)
+        yield branch, _hours(total), members, compliant, _hours(shortfall), [_hours(value) for value in sources]
+
+
+def _hours(cents: int) -> Decimal:
+    return (Decimal(cents) / 100).quantize(CENT)
 
 
 def compliance_tree(year: int, node: Organization | None, tops: list[Organization],
@@ -197,28 +213,17 @@ class MemberRow:
 
 
 def member_rows(year: int, *, root_path: str | None = None, organization_id: int | None = None,
-                category_id: int | None = None, limit: int | None = None, behind_first: bool = False,
-                chunk: int = 2000) -> Iterator[MemberRow]:
+                category_id: int | None = None, limit: int | None = None, behind_first: bool = False) -> Iterator[MemberRow]:
     """Members (of a subtree, or directly in one organisation) with their totals, one query, streamed in
     chunks: the export of 100,000 members never holds them all as Python objects."""
-    members_sql, params = member_sql(year, root_path=root_path, prefix_length=0, category_id=category_id,
-                                      organization_id=organization_id)
-    users, orgs, profiles = table(MemberProfile.user.field.related_model), table(Organization), table(MemberProfile)
-    order = ("(COALESCE(m.required, 0) - m.total) DESC, u.username" if behind_first
-             else "o.path, u.username")
-    sources = ", ".join(f"m.s{n}" for n in range(len(SOURCE_KINDS)))
-    sql = f"""SELECT u.username, p.full_name, o.name, m.total, COALESCE(m.required, 0), {sources}
-              FROM ({members_sql}) m JOIN {profiles} p ON p.id = m.profile_id JOIN {users} u ON u.id = m.user_id
-              JOIN {orgs} o ON o.id = m.org_id ORDER BY {order}"""
+    order = ("ORDER BY (required - total) DESC, u.username" if behind_first else "ORDER BY o.path, u.username")
     if limit is not None:
-        sql += f" LIMIT {int(limit)}"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        while True:
-            batch = cursor.fetchmany(chunk)
-            if not batch:
-                return
-            for username, full_name, org_name, total, required, *by_source in batch:
-                yield MemberRow(username=username, full_name=full_name, organization=org_name, total=hours(total),
-                                required=hours(required),
-                                by_source={k: hours(v) for k, v in zip(SOURCE_KINDS, by_source) if v})
+        order += f" LIMIT {int(limit)}"
+    sql, params = member_sql(year, root_path=root_path, organization_id=organization_id, category_id=category_id,
+                             sources=True, names=True, order=order)
+    width = len(SOURCE_KINDS)
+    for _org_id, total, required, *rest in member_figures(sql, params):
+        by_source, (username, full_name, org_name) = rest[:width], rest[width:]
+        yield MemberRow(username=username, full_name=full_name, organization=org_name, total=_hours(total),
+                        required=_hours(required),
+                        by_source={k: _hours(v) for k, v in zip(SOURCE_KINDS, by_source) if v})

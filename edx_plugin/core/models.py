@@ -203,38 +203,55 @@ class HourEntry(models.Model):
 
 
 class MemberYearHours(models.Model):
-    """A member's hours in one year from one source: the ledger summed, kept by ``HourEntry.save`` in the
-    transaction that writes each line (a correction counts against the source it corrects).
+    """A member's hours in one year, in total and by source (one column per ``HourSource`` kind but
+    corrections, which count against the source they correct): the ledger summed, kept by
+    ``HourEntry.save`` in the transaction that writes each line.
 
-    Why stored: compliance reads one short row range per member (at most one row per source) instead of
+    Why stored: compliance reads one row per member (by the unique (user, year) key) instead of
     aggregating the member's ledger lines, so the compliance query costs the same whatever the ledger's
     length and whatever plan the optimiser picks (see ``core.compliance``). The ledger stays the record:
-    ``rebuild_member_year_hours`` recomputes these rows from it."""
+    ``compliance.rebuild_member_year_hours`` recomputes these rows from it."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
-    source_kind = models.CharField(max_length=20, choices=HourSource.choices)
     hours = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    party_class = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    contest = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    writing = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    case_discussion = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    rotation = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    course = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    self_study = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    manual = models.DecimalField(max_digits=9, decimal_places=2, default=0)
 
     class Meta:
-        verbose_name = _("yearly hours by source")
-        verbose_name_plural = _("yearly hours by source")
-        constraints = [models.UniqueConstraint(fields=["user", "year", "source_kind"], name="party_yearhours_unique")]
-        # Covering: the compliance query reads (user, year) ranges and the hours without touching the rows.
-        indexes = [models.Index(fields=["user", "year", "source_kind", "hours"], name="party_yearhours_cover")]
+        verbose_name = _("yearly hours")
+        verbose_name_plural = _("yearly hours")
+        constraints = [models.UniqueConstraint(fields=["user", "year"], name="party_yearhours_unique")]
 
     @classmethod
     def add(cls, user_id: int, year: int, source_kind: str, hours) -> None:
-        """Add ``hours`` to the row in one statement (an upsert), so concurrent lines never lose an update."""
-        table = connection.ops.quote_name(cls._meta.db_table)
+        """Add ``hours`` to the total and the source's column in one statement (an upsert), so concurrent
+        lines never lose an update."""
+        column = cls._meta.get_field(source_kind).column  # a source kind is a column name
+        quote = connection.ops.quote_name
+        table, column = quote(cls._meta.db_table), quote(column)
+        insert = f"INSERT INTO {table} (user_id, year, hours, {column}{_OTHER_SOURCES[source_kind]}) " \
+                 f"VALUES (%s, %s, %s, %s{_ZEROS[source_kind]})"
         if connection.vendor == "mysql":
-            sql = (f"INSERT INTO {table} (user_id, year, source_kind, hours) VALUES (%s, %s, %s, %s) "
-                   "ON DUPLICATE KEY UPDATE hours = hours + VALUES(hours)")
+            sql = f"{insert} ON DUPLICATE KEY UPDATE hours = hours + VALUES(hours), {column} = {column} + VALUES({column})"
         else:  # SQLite and PostgreSQL
-            sql = (f"INSERT INTO {table} (user_id, year, source_kind, hours) VALUES (%s, %s, %s, %s) "
-                   f"ON CONFLICT (user_id, year, source_kind) DO UPDATE SET hours = {table}.hours + excluded.hours")
+            sql = (f"{insert} ON CONFLICT (user_id, year) DO UPDATE SET hours = {table}.hours + excluded.hours, "
+                   f"{column} = {table}.{column} + excluded.{column}")
         with connection.cursor() as cursor:
-            cursor.execute(sql, [user_id, year, source_kind, hours])
+            cursor.execute(sql, [user_id, year, hours, hours])
+
+
+YEAR_HOURS_SOURCES = [kind for kind in HourSource.values if kind != HourSource.CORRECTION]
+# The other source columns, set to 0 when a row is inserted (their defaults live in Django, not the table).
+_OTHER_SOURCES = {kind: "".join(f", {other}" for other in YEAR_HOURS_SOURCES if other != kind)
+                  for kind in YEAR_HOURS_SOURCES}
+_ZEROS = {kind: ", 0" * (len(YEAR_HOURS_SOURCES) - 1) for kind in YEAR_HOURS_SOURCES}
 
 
 class CourseRole(models.Model):
