@@ -2,13 +2,16 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import root, views
 
 router = SimpleRouter()
 router.register("organizations", views.OrganizationViewSet, basename="api-organization")
 router.register("members", views.MemberViewSet, basename="api-member")
 
 urlpatterns = [
+    path("", root.RootView.as_view(), name="api-root"),
+    path("schema/", root.SchemaView.as_view(), name="api-schema"),
+    path("docs/", root.docs, name="api-docs"),
     path("me/hours/", views.MyHoursView.as_view(), name="api-my-hours"),
     *router.urls,
 ]

@@ -49,3 +49,7 @@ def plugin_settings(settings):
     for name, entry in BEAT_SCHEDULE.items():
         schedule.setdefault(name, entry)
     settings.CELERYBEAT_SCHEDULE = schedule
+    # API v1's OpenAPI schema (api.root) is drf-spectacular's; DRF's own default cannot describe it.
+    rest_framework = dict(getattr(settings, "REST_FRAMEWORK", {}) or {})
+    rest_framework.setdefault("DEFAULT_SCHEMA_CLASS", "drf_spectacular.openapi.AutoSchema")
+    settings.REST_FRAMEWORK = rest_framework
