@@ -8,3 +8,4 @@ from .roster.models import *  # noqa: F401,F403
 from .writing_assignment.models import *  # noqa: F401,F403
 from .compliance.models import *  # noqa: F401,F403
 from .learning_file.models import *  # noqa: F401,F403
+from .reminders.models import *  # noqa: F401,F403

@@ -1,1 +1,2 @@
-"""Reminders (reminders)."""
+"""Reminders (reminders): the regular digests to learners behind their yearly requirement and to
+organisation admins, sent through edx-ace."""

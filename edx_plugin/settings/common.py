@@ -32,6 +32,9 @@ DEFAULTS = {
 # Where the platform runs Celery beat, overdue contest attempts are closed every minute (they are
 # also closed on the learner's next request and by the close_overdue_contest_attempts command).
 BEAT_SCHEDULE = {
+    # Reminder digests, daily; each person gets each digest once per REMINDER_PERIOD_DAYS
+    # (also: manage.py send_party_reminders).
+    "party_training.reminders.send_digests": {"task": "party_training.reminders.send_digests", "schedule": 86400.0},
     # Dead jobs failed, old job files deleted (also: manage.py party_training_jobs).
     "party_training.jobs.sweep": {"task": "party_training.jobs.sweep", "schedule": 600.0},
     "party_training.contest.close_overdue_attempts": {
