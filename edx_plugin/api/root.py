@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..core.pages import render_page
-from .views import PartyAutoSchema
+from .schema import PartyAutoSchema
 
 SCHEMA_URLCONF = "party_training.edx_plugin.api.schema_urls"
 SETTINGS = {

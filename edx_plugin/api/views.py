@@ -15,7 +15,6 @@ from django.conf import settings
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers
 from rest_framework import viewsets
@@ -33,6 +32,7 @@ from ..core.compliance import ComplianceRow, compliance_summary, summary_for_use
 from ..core.members import (is_member_category, member_list, member_rows, organization_list, organization_rows,
                             subtree_rows)
 from .permissions import IsOrganizationViewer
+from .schema import PartyAutoSchema, documented
 from .serializers import (ComplianceRowSerializer, HourEntrySerializer, HoursSummarySerializer, MemberSerializer,
                           OrganizationSerializer)
 
@@ -49,23 +49,6 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
-
-
-class PartyAutoSchema(AutoSchema):
-    """drf-spectacular's schema, describing each endpoint with its view's translated ``description``."""
-
-    def get_description(self):
-        description = getattr(self.view, "description", "")
-        return str(description) if description else super().get_description()
-
-
-def documented(**kwargs):
-    """``extend_schema`` on a method whatever the site's DEFAULT_SCHEMA_CLASS: the method's schema is
-    drf-spectacular's (the platform may configure another default)."""
-    def decorator(method):
-        method.kwargs = {**getattr(method, "kwargs", {}), "schema": PartyAutoSchema}
-        return extend_schema(**kwargs)(method)
-    return decorator
 
 
 YEAR_PARAMETER = OpenApiParameter("year", int, description=gettext_lazy("Year (2000–2100); this year when absent."))

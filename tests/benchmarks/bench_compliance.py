@@ -27,9 +27,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "demo.settings")
-os.environ.setdefault("DB", "mysql")
-os.environ.setdefault("MYSQL_DATABASE", "bench_compliance")
 
 # The tree: one provincial committee > 49 committees > 450 general branches > 4,500 branches.
 COMMITTEES, GENERAL_BRANCHES, BRANCHES = 49, 450, 4500
@@ -268,6 +265,10 @@ def main() -> None:
     parser.add_argument("--reload", action="store_true", help="regenerate the data even if it is there")
     args = parser.parse_args()
 
+    # Set here, not on import: the test suite imports this module for its tiny mode.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "demo.settings")
+    os.environ.setdefault("DB", "mysql")
+    os.environ.setdefault("MYSQL_DATABASE", "bench_compliance")
     create_database()
     import django  # pylint: disable=import-outside-toplevel
     django.setup()
