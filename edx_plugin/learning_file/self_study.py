@@ -83,12 +83,19 @@ def _parse(data) -> dict:
     return {"date": date, "year": date.year, "topic": topic, "minutes": int(raw_minutes), "note": note}
 
 
-def _locked_year(user, year: int) -> SelfStudyYear:
+def _ensure_year(user, year: int) -> None:
+    """Create the year's row before the transaction that locks it: created inside, two first saves
+    would each hold a lock on the new key and wait for the other's (a deadlock on MariaDB)."""
+    if SelfStudyYear.objects.filter(user=user, year=year).exists():
+        return
     try:
         with transaction.atomic():
-            SelfStudyYear.objects.get_or_create(user=user, year=year)
+            SelfStudyYear.objects.create(user=user, year=year)
     except IntegrityError:
         pass  # a concurrent request created it
+
+
+def _locked_year(user, year: int) -> SelfStudyYear:
     return SelfStudyYear.objects.select_for_update().get(user=user, year=year)
 
 
@@ -114,6 +121,7 @@ def _recredit(user, state: SelfStudyYear) -> None:
 
 def add_entry(user, data) -> SelfStudyEntry:
     values = _parse(data)
+    _ensure_year(user, values["year"])
     with transaction.atomic():
         state = _locked_year(user, values["year"])
         entry = SelfStudyEntry.objects.create(user=user, **values)
@@ -132,6 +140,7 @@ def _own_entry(user, pk) -> SelfStudyEntry:
 
 def update_entry(user, pk, data) -> SelfStudyEntry:
     values = _parse(data)
+    _ensure_year(user, _own_entry(user, pk).year)
     with transaction.atomic():
         state = _locked_year(user, _own_entry(user, pk).year)
         entry = _own_entry(user, pk)  # read again under the lock: a concurrent delete is seen
@@ -143,6 +152,7 @@ def update_entry(user, pk, data) -> SelfStudyEntry:
 
 
 def delete_entry(user, pk) -> None:
+    _ensure_year(user, _own_entry(user, pk).year)
     with transaction.atomic():
         state = _locked_year(user, _own_entry(user, pk).year)
         _own_entry(user, pk).delete()
