@@ -34,7 +34,8 @@
                    itemStyle: { color: "#c0504d" } }]
       }),
       chart("party-chart-sources", {
-        tooltip: { trigger: "axis" }, legend: { type: "scroll", top: 0 }, grid: grid,
+        tooltip: { trigger: "axis" }, legend: { type: "scroll", top: 0 },
+        grid: Object.assign({}, grid, { top: 64 }),
         xAxis: { type: "category", data: data.sources.names, axisLabel: axisLabel },
         yAxis: { type: "value", name: labels.hours },
         series: data.sources.series.map(function (s) {
