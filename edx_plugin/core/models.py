@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 # Width of one path segment: the organisation's pk, zero-padded, then "/".
@@ -190,13 +190,13 @@ class HourEntry(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise AppendOnlyError("Hour entries are append-only; add a reversing entry instead.")
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            # In the same transaction as the line: the member's yearly hours by source (see MemberYearHours).
-            kind = self.source_kind
-            if kind == HourSource.CORRECTION and self.reverses_id:
-                kind = HourEntry.objects.filter(pk=self.reverses_id).values_list("source_kind", flat=True).first()
-            MemberYearHours.add(self.user_id, self.year, kind, self.hours)
+        # Callers write lines inside a transaction (``ledger.credit_hours`` and ``reverse_entry``, the
+        # admin's form): the member's yearly hours (MemberYearHours) change in the same one.
+        super().save(*args, **kwargs)
+        kind = self.source_kind
+        if kind == HourSource.CORRECTION and self.reverses_id:
+            kind = self.reverses.source_kind  # a correction counts against the source it corrects
+        MemberYearHours.add(self.user_id, self.year, kind, self.hours)
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Hour entries are append-only; add a reversing entry instead.")
