@@ -18,6 +18,7 @@ from party_training.resources import read_static
 
 from ..core.errors import RuleError
 from ..core.pages import render_page, xlsx_response
+from ..core.permissions import is_org_admin, is_site_admin
 from .access import member_for
 from .errors import LearningFileError
 from .file import learning_file as build_learning_file
@@ -56,7 +57,9 @@ def _render(request, username: str | None, template: str, extra: dict | None = N
         "file": file, "summary": file.summary, "profile": file.profile, "categories": file.categories,
         "organizations": file.organizations, "lines": file.lines, "sections": file.sections,
         "log": file.self_study, "own": own, "member": member, "edit_id": edit_id,
-        "can_log": own and file.self_study.editable, "today": timezone.localdate().isoformat(),
+        "can_log": own and file.self_study.editable,
+        # Organisation and site admins reach the compliance pages from their own file.
+        "sees_compliance": own and (is_site_admin(request.user) or is_org_admin(request.user)), "today": timezone.localdate().isoformat(),
         "urls": {page or "file": _file_url(None if own else member, page) for page in ("", "print", "xlsx")},
         "learning_file_css": read_static("css", "learning_file.css"), **(extra or {}),
     }, status=status)

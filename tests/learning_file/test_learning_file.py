@@ -56,8 +56,9 @@ def test_only_own_data_and_bounded_queries(client, member, make_user, make_org, 
     other = make_user("li", org=make_org("B2"), full_name="李四")
     credit_hours(other, 12, "contest", "c1")
     client.force_login(member)
-    # Session, user, profile, categories, summary, ledger… and one query per area's section.
-    with django_assert_max_num_queries(8 + len(registry.learning_file_sections())):
+    # Session, user, profile, categories, summary, ledger, the self-study log, whether the user is an
+    # organisation admin (a link to compliance)… and one query per area's section.
+    with django_assert_max_num_queries(10 + len(registry.learning_file_sections())):
         html = client.get("/party-training/my/").content.decode()
     # Neither the other member nor their contest line (a ledger or by-source cell) is shown.
     assert "李四" not in html and "<td>知识竞赛" not in html
