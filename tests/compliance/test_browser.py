@@ -45,7 +45,8 @@ def _check(page, viewport, errors):
     assert not errors, errors
 
 
-def test_orgadmin_tree_drill_down_charts_file_export(browser, live_server, site):
+def test_orgadmin_tree_drill_down_charts_file_export(browser, live_server, site, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)  # the export job's file
     for name, viewport in VIEWPORTS:
         context = browser.new_context(viewport=viewport, accept_downloads=True)
         page = context.new_page()

@@ -31,7 +31,8 @@ def test_workbook_holds_the_subtree(tree):
     assert members["m1"][header.index("党课")] == 20 and members["m1"][header.index("知识竞赛")] == 14
 
 
-def test_job_and_download_roles(tree, client, django_capture_on_commit_callbacks):
+def test_job_and_download_roles(tree, client, django_capture_on_commit_callbacks, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
     orgs, people = tree
     client.force_login(people["g1admin"])
     with django_capture_on_commit_callbacks(execute=True):
