@@ -99,6 +99,15 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
 }
 
+# Reminder digests go through edx-ace's Django email channel, as in the LMS; the demo prints mail to
+# the console (the tests keep it in memory) and shows the last digests at /party-training/reminders/sent/.
+ACE_ENABLED_CHANNELS = ["django_email"]
+ACE_CHANNEL_DEFAULT_EMAIL = "django_email"
+ACE_CHANNEL_TRANSACTIONAL_EMAIL = "django_email"
+ACE_ENABLED_POLICIES = []
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = "party-training@example.org"
+
 # Celery runs tasks inline in the demo and the tests, as on a site without workers.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True

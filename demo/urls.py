@@ -4,10 +4,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
+from party_training.edx_plugin import tasks as _plugin_tasks  # noqa: F401  pylint: disable=unused-import
 from party_training.edx_plugin.apps import PartyTrainingConfig
 
 from . import views
 
+# The web process sends background jobs by task name (core.jobs): the plugin's tasks are registered
+# with the demo's Celery app here, as the platform's Celery app autodiscovers them.
 _PLUGIN_URLS = PartyTrainingConfig.plugin_app["url_config"]["lms.djangoapp"]
 
 demo_patterns = [

@@ -11,7 +11,7 @@ _SETTINGS = {
 }
 # Areas that contribute to what gathers from all of them (core.registry), in this order.
 AREAS = ("party_class", "knowledge_contest", "writing_assignment", "case_discussion", "roster", "menu_selection",
-         "rotation", "learning_file")
+         "rotation", "learning_file", "compliance", "reminders")
 _URLS = {"namespace": "party_training", "regex": r"^party-training/", "relative_path": "urls"}
 
 

@@ -7,3 +7,6 @@ from .party_class.models import *  # noqa: F401,F403
 from .roster.models import *  # noqa: F401,F403
 from .rotation.models import *  # noqa: F401,F403
 from .writing_assignment.models import *  # noqa: F401,F403
+from .compliance.models import *  # noqa: F401,F403
+from .learning_file.models import *  # noqa: F401,F403
+from .reminders.models import *  # noqa: F401,F403

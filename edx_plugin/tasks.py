@@ -4,3 +4,4 @@ background job (roster imports, contest exports, writing archives and scans) run
 ``party_training.jobs.run``."""
 from .core.tasks import run_job, sweep_jobs  # noqa: F401
 from .knowledge_contest.tasks import close_overdue_contest_attempts  # noqa: F401
+from .reminders.tasks import send_reminder_digests  # noqa: F401

@@ -14,5 +14,7 @@ urlpatterns = [
     path("", include("party_training.edx_plugin.case_discussion.urls")),
     path("", include("party_training.edx_plugin.menu_selection.urls")),
     path("", include("party_training.edx_plugin.rotation.urls")),
+    path("", include("party_training.edx_plugin.compliance.urls")),
+    path("", include("party_training.edx_plugin.reminders.urls")),
     path(f"vendor/echarts-{core_views.ECHARTS_VERSION}.min.js", core_views.echarts, name="vendor_echarts"),
 ]

@@ -129,7 +129,7 @@ class KnowledgeContestBlock(LiveGameMixin, CreditHoursMixin, StudioEditorMixin, 
             window_start=self.window_start, window_end=self.window_end, max_attempts=self.max_attempts,
             counting=self.counting, points=self.points, speed_bonus=self.speed_bonus,
             show_explanations=self.show_explanations, pass_percent=self.pass_percent,
-            hours=float(self.credit_hours_value()), hours_when=self.hours_when,
+            hours=float(self.credit_hours_value()), hours_when=self.hours_when, title=self.display_name or "",
         )
 
     def max_score(self):

@@ -1,7 +1,19 @@
-"""Serializers of REST API v1 (api; read-only: the API reports; writes go through pages, blocks and the admin)."""
+"""Serializers of REST API v1 (api; read-only: the API reports; writes go through pages, blocks and the admin).
+
+Numbers have one format: hours are decimals with two places, as strings ("32.00"), everywhere."""
 from rest_framework import serializers
 
 from ..core.models import HourEntry, MemberProfile, Organization
+from ..core.registry import registry
+
+
+def ledger_line_activity(entry) -> tuple[str, str]:
+    """(name, link) of the activity behind a ledger line, as its area registered them (a correction
+    names the line it corrects)."""
+    shown = entry.reverses if entry.reverses_id and entry.reverses is not None else entry
+    source = registry.ledger_source(shown.source_kind)
+    link = source.link(shown) if source and source.link else ""
+    return shown.note or entry.note, link or ""
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -47,7 +59,7 @@ class HoursSummarySerializer(serializers.Serializer):  # pylint: disable=abstrac
 
     year = serializers.IntegerField()
     total = serializers.DecimalField(max_digits=9, decimal_places=2)
-    required = serializers.DecimalField(max_digits=9, decimal_places=1)
+    required = serializers.DecimalField(max_digits=9, decimal_places=2)
     remaining = serializers.DecimalField(max_digits=9, decimal_places=2)
     percent = serializers.IntegerField()
     met = serializers.BooleanField()
@@ -59,7 +71,12 @@ class HoursSummarySerializer(serializers.Serializer):  # pylint: disable=abstrac
 
 
 class HourEntrySerializer(serializers.ModelSerializer):
+    """A ledger line; ``activity`` names the activity that earned it and ``link`` is its page ("" when none)."""
+
     source = serializers.CharField(source="source_kind")
+    hours = serializers.DecimalField(max_digits=9, decimal_places=2)
+    activity = serializers.SerializerMethodField()
+    link = serializers.SerializerMethodField()
     source_label = serializers.CharField(source="get_source_kind_display")
     recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     reverses = serializers.IntegerField(source="reverses_id")
@@ -67,8 +84,14 @@ class HourEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = HourEntry
         fields = ["id", "year", "date", "hours", "source", "source_label", "source_ref", "course_id", "usage_id",
-                  "note", "recorded_by", "reverses", "created"]
+                  "note", "activity", "link", "recorded_by", "reverses", "created"]
         read_only_fields = fields
+
+    def get_activity(self, entry) -> str:
+        return ledger_line_activity(entry)[0]
+
+    def get_link(self, entry) -> str:
+        return ledger_line_activity(entry)[1]
 
 
 class ComplianceRowSerializer(serializers.ModelSerializer):

@@ -2,7 +2,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import rotation, views
+from . import root, rotation, views
 
 router = SimpleRouter()
 router.register("organizations", views.OrganizationViewSet, basename="api-organization")
@@ -13,6 +13,9 @@ router.register("rotation/sessions", rotation.SessionViewSet, basename="api-rota
 router.register("rotation/attendance", rotation.AttendanceViewSet, basename="api-rotation-attendance")
 
 urlpatterns = [
+    path("", root.RootView.as_view(), name="api-root"),
+    path("schema/", root.SchemaView.as_view(), name="api-schema"),
+    path("docs/", root.docs, name="api-docs"),
     path("me/hours/", views.MyHoursView.as_view(), name="api-my-hours"),
     *router.urls,
 ]

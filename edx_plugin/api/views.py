@@ -14,7 +14,9 @@ import re
 from django.conf import settings
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import serializers
 from rest_framework import viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
@@ -30,6 +32,7 @@ from ..core.compliance import ComplianceRow, compliance_summary, summary_for_use
 from ..core.members import (is_member_category, member_list, member_rows, organization_list, organization_rows,
                             subtree_rows)
 from .permissions import IsOrganizationViewer
+from .schema import PartyAutoSchema, documented
 from .serializers import (ComplianceRowSerializer, HourEntrySerializer, HoursSummarySerializer, MemberSerializer,
                           OrganizationSerializer)
 
@@ -48,11 +51,24 @@ class Pagination(PageNumberPagination):
     max_page_size = 500
 
 
+YEAR_PARAMETER = OpenApiParameter("year", int, description=gettext_lazy("Year (2000–2100); this year when absent."))
+
+
 class APIMixin:
-    """Authentication and pagination shared by every endpoint of the API."""
+    """Authentication, pagination, the OpenAPI description and the browsable API's titles (translated:
+    ``title`` and ``description`` rather than the class name and docstring) shared by every endpoint."""
 
     permission_classes = [IsAuthenticated]
     pagination_class = Pagination
+    schema = PartyAutoSchema()
+    title = gettext_lazy("API")
+    description = ""
+
+    def get_view_name(self):
+        return str(self.title)
+
+    def get_view_description(self, html=False):
+        return str(self.description)
 
     def get_authenticators(self):
         authenticators = [SessionAuthentication()]
@@ -88,6 +104,9 @@ def id_param(request, name: str) -> int | None:
     return int(raw)
 
 
+@extend_schema_view(list=extend_schema(parameters=[
+    OpenApiParameter("parent", int, description=gettext_lazy("Only the children of this organisation.")),
+    OpenApiParameter("root", int, description=gettext_lazy("Only this organisation's subtree (itself included)."))]))
 class OrganizationViewSet(APIMixin, viewsets.ReadOnlyModelViewSet):
     """``organizations/`` (``?parent=<id>`` children, ``?root=<id>`` a subtree, root included),
     ``organizations/<id>/`` and ``organizations/<id>/compliance/?year=``.
@@ -97,6 +116,8 @@ class OrganizationViewSet(APIMixin, viewsets.ReadOnlyModelViewSet):
 
     permission_classes = [IsAuthenticated, IsOrganizationViewer]
     serializer_class = OrganizationSerializer
+    title = gettext_lazy("Organisations")
+    description = gettext_lazy("Party organisations you administer (site admins: all), with compliance by year.")
 
     def get_queryset(self):
         if self.action != "list":
@@ -110,6 +131,11 @@ class OrganizationViewSet(APIMixin, viewsets.ReadOnlyModelViewSet):
         except Http404 as exc:
             raise NotFound(_("No such organisation.")) from exc
 
+    @documented(parameters=[YEAR_PARAMETER, OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+                   responses=inline_serializer("CompliancePage", {
+                       "count": serializers.IntegerField(), "next": serializers.URLField(allow_null=True),
+                       "previous": serializers.URLField(allow_null=True), "year": serializers.IntegerField(),
+                       "organization": ComplianceRowSerializer(), "results": ComplianceRowSerializer(many=True)}))
     @action(detail=True)
     def compliance(self, request, pk=None):  # pylint: disable=unused-argument
         """Compliance of the organisation's subtree in a year: one row per organisation (paginated, tree
@@ -127,6 +153,9 @@ class OrganizationViewSet(APIMixin, viewsets.ReadOnlyModelViewSet):
         return response
 
 
+@extend_schema_view(list=extend_schema(parameters=[
+    OpenApiParameter("organization", int, description=gettext_lazy("Only the members of this organisation's subtree.")),
+    OpenApiParameter("category", str, description=gettext_lazy("Only the members of this category (member, activist…)."))]))
 class MemberViewSet(APIMixin, viewsets.ReadOnlyModelViewSet):
     """``members/`` (``?organization=<id>`` a subtree, ``?category=<code>``), ``members/<username>/``,
     ``members/<username>/hours/?year=`` and ``members/<username>/entries/?year=``.
@@ -136,6 +165,8 @@ class MemberViewSet(APIMixin, viewsets.ReadOnlyModelViewSet):
     """
 
     serializer_class = MemberSerializer
+    title = gettext_lazy("Members")
+    description = gettext_lazy("Members you may see: yourself; organisation admins their subtrees; site admins all.")
     lookup_field = "user__username"
     lookup_url_kwarg = "username"
     lookup_value_regex = r"[^/]+"
@@ -155,11 +186,13 @@ class MemberViewSet(APIMixin, viewsets.ReadOnlyModelViewSet):
         except Http404 as exc:
             raise NotFound(_("No such member.")) from exc
 
+    @documented(parameters=[YEAR_PARAMETER], responses=HoursSummarySerializer)
     @action(detail=True)
     def hours(self, request, username=None):  # pylint: disable=unused-argument
         member = self.get_object()
         return Response(HoursSummarySerializer(summary_for_user(member.user, requested_year(request))).data)
 
+    @documented(parameters=[YEAR_PARAMETER], responses=HourEntrySerializer(many=True))
     @action(detail=True)
     def entries(self, request, username=None):  # pylint: disable=unused-argument
         """The member's ledger lines, newest first (read-only: corrections are reversing lines)."""
@@ -175,5 +208,9 @@ class MyHoursView(APIMixin, APIView):
     Role: any signed-in user, own data only.
     """
 
+    title = gettext_lazy("My hours")
+    description = gettext_lazy("Your hours of a year by source against your yearly requirement.")
+
+    @documented(parameters=[YEAR_PARAMETER], responses=HoursSummarySerializer)
     def get(self, request):
         return Response(HoursSummarySerializer(summary_for_user(request.user, requested_year(request))).data)

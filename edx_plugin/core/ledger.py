@@ -51,9 +51,8 @@ def credit_hours(
         raise HoursError(_("A source reference is required so that hours are never credited twice."))
     date = date or timezone.localdate()
     key = _key(user.pk, source_kind, source_ref)
-    existing = HourEntry.objects.filter(idempotency_key=key).first()
-    if existing:
-        return existing, False
+    # No read first: a first credit is one INSERT (and the yearly hours' upsert); a repeated one fails
+    # on the unique key and reads the line it found.
     try:
         with transaction.atomic():
             entry = HourEntry(

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 # Width of one path segment: the organisation's pk, zero-padded, then "/".
@@ -138,8 +138,8 @@ class HourSource(models.TextChoices):
 
 __all__ = [
     "PATH_DIGITS", "AppendOnlyError", "BackgroundJob", "JobStatus", "CourseCredit", "CourseRole", "HourEntry",
-    "HourSource", "LectureRecord", "Lecturer", "MemberCategory", "MemberCategoryCode", "MemberProfile", "Organization",
-    "OrganizationAdmin", "OrganizationKind",
+    "HourSource", "LectureRecord", "Lecturer", "MemberCategory", "MemberCategoryCode", "MemberProfile",
+    "MemberYearHours", "Organization", "OrganizationAdmin", "OrganizationKind",
 ]
 
 
@@ -190,10 +190,68 @@ class HourEntry(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise AppendOnlyError("Hour entries are append-only; add a reversing entry instead.")
+        # Callers write lines inside a transaction (``ledger.credit_hours`` and ``reverse_entry``, the
+        # admin's form): the member's yearly hours (MemberYearHours) change in the same one.
         super().save(*args, **kwargs)
+        kind = self.source_kind
+        if kind == HourSource.CORRECTION and self.reverses_id:
+            kind = self.reverses.source_kind  # a correction counts against the source it corrects
+        MemberYearHours.add(self.user_id, self.year, kind, self.hours)
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Hour entries are append-only; add a reversing entry instead.")
+
+
+class MemberYearHours(models.Model):
+    """A member's hours in one year, in total and by source (one column per ``HourSource`` kind but
+    corrections, which count against the source they correct): the ledger summed, kept by
+    ``HourEntry.save`` in the transaction that writes each line.
+
+    Why stored: compliance reads one row per member (by the unique (user, year) key) instead of
+    aggregating the member's ledger lines, so the compliance query costs the same whatever the ledger's
+    length and whatever plan the optimiser picks (see ``core.compliance``). The ledger stays the record:
+    ``compliance.rebuild_member_year_hours`` recomputes these rows from it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    hours = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    party_class = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    contest = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    writing = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    case_discussion = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    rotation = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    course = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    self_study = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    manual = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("yearly hours")
+        verbose_name_plural = _("yearly hours")
+        constraints = [models.UniqueConstraint(fields=["user", "year"], name="party_yearhours_unique")]
+
+    @classmethod
+    def add(cls, user_id: int, year: int, source_kind: str, hours) -> None:
+        """Add ``hours`` to the total and the source's column in one statement (an upsert), so concurrent
+        lines never lose an update."""
+        column = cls._meta.get_field(source_kind).column  # a source kind is a column name
+        quote = connection.ops.quote_name
+        table, column = quote(cls._meta.db_table), quote(column)
+        insert = f"INSERT INTO {table} (user_id, year, hours, {column}{_OTHER_SOURCES[source_kind]}) " \
+                 f"VALUES (%s, %s, %s, %s{_ZEROS[source_kind]})"
+        if connection.vendor == "mysql":
+            sql = f"{insert} ON DUPLICATE KEY UPDATE hours = hours + VALUES(hours), {column} = {column} + VALUES({column})"
+        else:  # SQLite and PostgreSQL
+            sql = (f"{insert} ON CONFLICT (user_id, year) DO UPDATE SET hours = {table}.hours + excluded.hours, "
+                   f"{column} = {table}.{column} + excluded.{column}")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [user_id, year, hours, hours])
+
+
+YEAR_HOURS_SOURCES = [kind for kind in HourSource.values if kind != HourSource.CORRECTION]
+# The other source columns, set to 0 when a row is inserted (their defaults live in Django, not the table).
+_OTHER_SOURCES = {kind: "".join(f", {other}" for other in YEAR_HOURS_SOURCES if other != kind)
+                  for kind in YEAR_HOURS_SOURCES}
+_ZEROS = {kind: ", 0" * (len(YEAR_HOURS_SOURCES) - 1) for kind in YEAR_HOURS_SOURCES}
 
 
 class CourseRole(models.Model):

@@ -67,6 +67,18 @@ class ExportKind:
     sample: Callable[[str, Callable[[], Any]], dict[str, bytes]]
 
 
+@dataclass(frozen=True)
+class ComplianceColumn:
+    """An extra column of the compliance drill-down (e.g. secretaries not yet rotated this year):
+    ``values(org_ids, year)`` gives a number per organisation shown (each counting its subtree); an
+    organisation missing from the answer shows empty. No column is shown until one is registered."""
+
+    key: str
+    label: Any
+    values: Callable[[list[int], int], dict[int, Any]]
+    order: int = 100
+
+
 class Registry:
     def __init__(self):
         self._sources: dict[str, LedgerSource] = {}
@@ -74,6 +86,7 @@ class Registry:
         self._tools: dict[str, StaffTool] = {}
         self._jobs: dict[str, JobKind] = {}
         self._exports: dict[str, ExportKind] = {}
+        self._columns: dict[str, ComplianceColumn] = {}
 
     # Registering twice under one key replaces (Django may call ready() again in tests).
     def add_ledger_source(self, source: LedgerSource) -> None:
@@ -90,6 +103,12 @@ class Registry:
 
     def add_export(self, export: ExportKind) -> None:
         self._exports[export.key] = export
+
+    def add_compliance_column(self, column: ComplianceColumn) -> None:
+        self._columns[column.key] = column
+
+    def compliance_columns(self) -> list[ComplianceColumn]:
+        return sorted(self._columns.values(), key=lambda c: (c.order, c.key))
 
     def ledger_source(self, kind: str) -> LedgerSource | None:
         return self._sources.get(kind)

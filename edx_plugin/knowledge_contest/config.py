@@ -114,6 +114,7 @@ class ContestConfig:
     pass_percent: float = 60.0
     hours: float = 0.0
     hours_when: str = "pass"
+    title: str = ""  # the block's title: the ledger line of the contest's hours names it
 
     def window(self, now: datetime.datetime) -> str:
         if self.window_start and now < self.window_start:
@@ -143,7 +144,7 @@ class ContestConfig:
             "points": {k: float(self.points.get(k, DEFAULT_POINTS[k])) for k in DEFAULT_POINTS},
             "question_seconds": int(self.question_seconds), "speed_bonus": float(self.speed_bonus),
             "pass_percent": float(self.pass_percent), "hours": float(self.hours), "hours_when": self.hours_when,
-            "counting": self.counting,
+            "counting": self.counting, "title": self.title,
         }
 
 

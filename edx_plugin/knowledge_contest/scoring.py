@@ -131,7 +131,8 @@ def credit_contest_hours(attempt: ContestAttempt, answered: int) -> None:
         return
     user = get_user_model().objects.get(pk=attempt.user_id)
     credit_hours(user, hours, HourSource.CONTEST, attempt.usage_id, course_id=attempt.course_id,
-                 usage_id=attempt.usage_id, date=timezone.localdate(attempt.finished))
+                 usage_id=attempt.usage_id, date=timezone.localdate(attempt.finished),
+                 note=str(rules.get("title") or ""))
 
 
 def mark_grade_published(usage_id: str, user_id: int) -> float | None:

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from ..core.lms import ledger_line_unit
 from ..core.models import HourEntry, HourSource
 from ..core.registry import ExportKind, LearningFileSection, LedgerSource
+from ..core.text import count_chars
 from .attendance import attendance, attendance_xlsx
-from .models import PartyClassSignIn, SignInMethod
+from .models import PartyClassReflection, PartyClassSignIn, ReflectionStatus, SignInMethod
 from .sign_in import method_label
 
 SAMPLE_COURSE = "course-v1:Sample+PC+2026"
@@ -28,6 +29,18 @@ def signed_in_classes(user, year: int) -> tuple[list, list[list]]:
     columns = [_("Signed in at"), _("Party class"), _("Course"), _("Method"), _("Hours")]
     rows = [[timezone.localtime(s.created).strftime("%Y-%m-%d %H:%M"), s.title or "", s.course_id,
              method_label(s.method), "" if s.hours is None else f"{float(s.hours):g}"] for s in signins]
+    return columns, rows
+
+
+def reflections_of_the_year(user, year: int) -> tuple[list, list[list]]:
+    """The reflections on party classes ``user`` submitted in ``year``, with the score (one query)."""
+    titles = HourEntry.objects.filter(user=user, source_kind=HourSource.PARTY_CLASS, usage_id=OuterRef("usage_id"))
+    reflections = (PartyClassReflection.objects.filter(user=user, status=ReflectionStatus.SUBMITTED,
+                                                       submitted_at__year=year)
+                   .annotate(title=Subquery(titles.values("note")[:1])).order_by("submitted_at"))
+    columns = [_("Submitted"), _("Party class"), _("Course"), _("Characters"), _("Score")]
+    rows = [[timezone.localtime(r.submitted_at).strftime("%Y-%m-%d"), r.title or "", r.course_id,
+             count_chars(r.text), "" if r.score is None else f"{r.score.normalize():f}"] for r in reflections]
     return columns, rows
 
 
@@ -47,4 +60,7 @@ def register(registry) -> None:
                                             link=ledger_line_unit))
     registry.add_learning_file_section(LearningFileSection(
         key="party_class", title=_("Party classes signed in this year"), rows=signed_in_classes, order=10))
+    registry.add_learning_file_section(LearningFileSection(
+        key="party_class_reflections", title=_("Reflections on party classes"), rows=reflections_of_the_year,
+        order=11))
     registry.add_export(ExportKind(key="party_class_attendance", label=_("Attendance"), sample=attendance_sample))

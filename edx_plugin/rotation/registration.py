@@ -14,9 +14,10 @@ from django.utils.translation import pgettext_lazy
 
 from ..core.lecturers import lectures_given, record_lecture
 from ..core.models import HourSource, Lecturer
-from ..core.registry import ExportKind, JobKind, LearningFileSection, LedgerSource
+from ..core.registry import ComplianceColumn, ExportKind, JobKind, LearningFileSection, LedgerSource
 from .attendance_files import template_bytes
 from .classes import run_job
+from .compliance import secretaries_not_rotated_in_subtrees
 from .exports import pool_workbook, program_workbook, survey_workbook
 from .models import (Attendance, AttendanceStatus, ClassAssignment, ClassSeat, NeedsSurvey, SessionRating,
                      SurveyChoice, SurveyResponse, SurveyTopic, TrainingClass, TrainingProgram, TrainingSession)
@@ -100,6 +101,9 @@ def register(registry) -> None:
     registry.add_learning_file_section(LearningFileSection(
         key="rotation_lectures", title=_("Lectures the member gave"), rows=lectures_of_the_year, order=16))
     registry.add_job_kind(JobKind(model=ClassAssignment, run=run_job))
+    registry.add_compliance_column(ComplianceColumn(
+        key="secretaries_not_rotated", label=_("Secretaries not yet rotated"),
+        values=secretaries_not_rotated_in_subtrees, order=10))
     registry.add_export(ExportKind(key="rotation_program", label=_("Rotation program"), sample=program_sample))
     registry.add_export(ExportKind(key="rotation_survey", label=_("Training-needs survey"), sample=survey_sample))
     registry.add_export(ExportKind(key="rotation_lecturers", label=_("Lecturer pool"), sample=pool_sample))

@@ -21,6 +21,13 @@ DEFAULTS = {
     "ROTATION_ASSIGN_SYNC_MEMBERS": 5000,
     # Rows of a rotation attendance XLSX file (one row per learner and session).
     "ROTATION_IMPORT_MAX_ROWS": 20000,
+    # Self-study log (learning file): hours a year it may count at most, and the longest line in minutes.
+    "SELF_STUDY_YEARLY_CAP_HOURS": 12,
+    "SELF_STUDY_MAX_MINUTES": 600,
+    # Reminders: how often a digest may go out (days), and who is behind: below this share of the
+    # yearly requirement expected by today (percent; 100 = pro rata of the days gone).
+    "REMINDER_PERIOD_DAYS": 30,
+    "REMINDER_BEHIND_PERCENT": 100,
     # Hosts an author may embed a video iframe from.
     "VIDEO_IFRAME_HOSTS": ["player.bilibili.com", "v.qq.com", "www.ixigua.com", "player.youku.com"],
 }
@@ -29,6 +36,9 @@ DEFAULTS = {
 # Where the platform runs Celery beat, overdue contest attempts are closed every minute (they are
 # also closed on the learner's next request and by the close_overdue_contest_attempts command).
 BEAT_SCHEDULE = {
+    # Reminder digests, daily; each person gets each digest once per REMINDER_PERIOD_DAYS
+    # (also: manage.py send_party_reminders).
+    "party_training.reminders.send_digests": {"task": "party_training.reminders.send_digests", "schedule": 86400.0},
     # Dead jobs failed, old job files deleted (also: manage.py party_training_jobs).
     "party_training.jobs.sweep": {"task": "party_training.jobs.sweep", "schedule": 600.0},
     "party_training.contest.close_overdue_attempts": {
@@ -46,3 +56,7 @@ def plugin_settings(settings):
     for name, entry in BEAT_SCHEDULE.items():
         schedule.setdefault(name, entry)
     settings.CELERYBEAT_SCHEDULE = schedule
+    # API v1's OpenAPI schema (api.root) is drf-spectacular's; DRF's own default cannot describe it.
+    rest_framework = dict(getattr(settings, "REST_FRAMEWORK", {}) or {})
+    rest_framework.setdefault("DEFAULT_SCHEMA_CLASS", "drf_spectacular.openapi.AutoSchema")
+    settings.REST_FRAMEWORK = rest_framework

@@ -73,7 +73,7 @@ def release_score(submission: WritingSubmission, points: Decimal, feedback: str,
     )
     if submission.passed and assignment.hours > 0:
         credit_hours(submission.user, assignment.hours, HourSource.WRITING, f"writing:{assignment.usage_id}",
-                     course_id=assignment.course_id, usage_id=assignment.usage_id)
+                     course_id=assignment.course_id, usage_id=assignment.usage_id, note=assignment.title)
 
 
 def locked_piece(submission_id: int, course_id: str) -> WritingSubmission:

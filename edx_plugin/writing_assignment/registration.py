@@ -42,6 +42,29 @@ def writing_of_the_year(user, year: int) -> tuple[list, list[list]]:
     return columns, rows
 
 
+def reading_notes_by_quarter(user, year: int) -> tuple[list, list[list]]:
+    """The year's reading notes per quarter (one query): how many, their titles and released scores, and
+    the quarters without one flagged, as the organisation checks them."""
+    pieces = (WritingSubmission.objects.filter(user=user, submitted_at__year=year,
+                                               assignment__kind=WritingKind.READING_NOTES)
+              .select_related("assignment").order_by("submitted_at"))
+    quarters: dict[int, list[WritingSubmission]] = {quarter: [] for quarter in range(1, 5)}
+    for piece in pieces:
+        quarters[(timezone.localtime(piece.submitted_at).month - 1) // 3 + 1].append(piece)
+    this_quarter = (timezone.localdate().month - 1) // 3 + 1 if year == timezone.localdate().year else 5
+    columns = [_("Quarter"), _("Reading notes"), _("Titles"), _("Score"), _("Check")]
+    rows = []
+    for quarter, found in quarters.items():
+        if quarter > this_quarter:
+            check = _("Not yet due")
+        else:
+            check = _("Submitted") if found else _("Missing: no reading notes this quarter")
+        rows.append([_("Quarter %(number)d") % {"number": quarter}, len(found),
+                     "、".join(p.title or p.assignment.title for p in found),
+                     "、".join(score for score in (_score(p) for p in found) if score), check])
+    return columns, rows
+
+
 def _sample_piece(text: str, member) -> WritingSubmission:
     """A graded piece whose assignment title, author, branch, title, text and feedback hold ``text``."""
     usage_id = "block-v1:Sample+WA+2026+type@writing_assignment+block@export_sample"
@@ -77,6 +100,9 @@ def register(registry) -> None:
                                             link=ledger_line_unit))
     registry.add_learning_file_section(LearningFileSection(
         key="writing_assignment", title=_("Writing of the year"), rows=writing_of_the_year, order=30))
+    registry.add_learning_file_section(LearningFileSection(
+        key="writing_assignment_reading_notes", title=_("Reading notes by quarter"), rows=reading_notes_by_quarter,
+        order=31))
     registry.add_staff_tool(StaffTool(
         key="writing_assignment", label=_("Grading queue"),
         url=lambda course_id: reverse("party_training:grading_queue", kwargs={"course_id": course_id}),

@@ -101,14 +101,14 @@ def test_members_are_paginated(client_for, make_user, tree):
 
 def test_hours_of_a_member(client_for, users):
     assert get(client_for("admin_g1"), f"members/target/hours/?year={YEAR}") == {
-        "year": YEAR, "total": "60.00", "required": "110.0", "remaining": "50.00", "percent": 54, "met": False,
+        "year": YEAR, "total": "60.00", "required": "110.00", "remaining": "50.00", "percent": 54, "met": False,
         "by_source": [{"source": "rotation", "label": "Rotation training session", "hours": "60.00"}]}
     assert get(client_for("staff"), f"members/target/hours/?year={YEAR - 1}")["total"] == "8.00"
 
 
 def test_my_hours(client_for, users):
     mine = get(client_for("learner"), f"me/hours/?year={YEAR}")
-    assert (mine["total"], mine["required"], mine["percent"], mine["met"]) == ("32.00", "32.0", 100, True)
+    assert (mine["total"], mine["required"], mine["percent"], mine["met"]) == ("32.00", "32.00", 100, True)
     assert [(row["source"], row["hours"]) for row in mine["by_source"]] == [
         ("party_class", "20.00"), ("contest", "12.00")]
     assert get(client_for("learner", "zh-cn"), f"me/hours/?year={YEAR}")["by_source"][0]["label"] == "党课"
@@ -117,7 +117,7 @@ def test_my_hours(client_for, users):
     assert get(client_for("learner"), "members/learner/entries/")["count"] == 2
     # Without a year: the current one. Without a member profile: nothing is required.
     this_year = get(client_for("staff"), "me/hours/")
-    assert this_year["year"] == datetime.date.today().year and this_year["required"] == "0.0"
+    assert this_year["year"] == datetime.date.today().year and this_year["required"] == "0.00"
 
 
 def test_entries_of_a_member_with_reversals(client_for, users):

@@ -8,7 +8,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 AREAS = ("party_class", "knowledge_contest", "writing_assignment", "case_discussion", "roster", "menu_selection",
-         "rotation", "learning_file")
+         "rotation", "learning_file", "compliance", "reminders")
 MAX_LINES = 420  # "about 400"
 
 

@@ -35,6 +35,8 @@ def test_static_files_and_catalogs_shipped(wheel):
         "party_training/static/css/core.css",
         "party_training/static/js/core.js",
         "party_training/static/templates/learning_file/learning_file.html",
+        "party_training/static/vendor/echarts/echarts.min.js",
+        "party_training/static/vendor/echarts/LICENSE",
         "party_training/edx_plugin/locale/zh_CN/LC_MESSAGES/django.mo",
         "party_training/edx_plugin/locale/en/LC_MESSAGES/django.mo",
         "party_training/edx_plugin/migrations/0001_initial.py",

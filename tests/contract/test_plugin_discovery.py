@@ -72,11 +72,12 @@ def test_celery_tasks_found_by_autodiscovery_and_scheduled(monkeypatch):
     current_app.autodiscover_tasks(["party_training.edx_plugin"], force=True)
     # Every background job (roster import, contest export, writing archive and scan) runs through
     # core's one job task; the sweeps are scheduled.
-    for name in ("party_training.jobs.run", "party_training.jobs.sweep", "party_training.contest.close_overdue_attempts"):
+    for name in ("party_training.jobs.run", "party_training.jobs.sweep", "party_training.contest.close_overdue_attempts",
+                 "party_training.reminders.send_digests"):
         assert name in current_app.tasks, name
     module = types.ModuleType("fake_beat_settings")
     module.CELERYBEAT_SCHEDULE = {"platform.task": {"task": "x", "schedule": 5}}
     monkeypatch.setitem(sys.modules, "fake_beat_settings", module)
     add_plugins("fake_beat_settings", "lms.djangoapp", "common")
     assert set(module.CELERYBEAT_SCHEDULE) == {"platform.task", "party_training.contest.close_overdue_attempts",
-                                               "party_training.jobs.sweep"}
+                                               "party_training.jobs.sweep", "party_training.reminders.send_digests"}

@@ -12,6 +12,7 @@ from party_training.edx_plugin.core.errors import RuleError
 from party_training.edx_plugin.core.models import HourEntry
 from party_training.edx_plugin.rotation import attendance, classes, sessions
 from party_training.edx_plugin.rotation.attendance_files import AttendanceFileRefused, import_file, template_bytes
+from party_training.edx_plugin.core.compliance_tree import compliance_tree
 from party_training.edx_plugin.rotation.compliance import secretaries_not_rotated
 from party_training.edx_plugin.rotation.needs_surveys import answer, create_survey, demand
 from party_training.edx_plugin.rotation.programs import create_from_survey, create_program
@@ -102,3 +103,21 @@ def test_secretaries_not_rotated(tree, people, make_user):
         result = secretaries_not_rotated(ids, program.year)
     assert len(queries) == 1 and result[tree["b2"].pk] == 1
     assert secretaries_not_rotated(ids, program.year - 1)[tree["b2"].pk] == 2  # another year
+
+
+def test_the_compliance_tree_shows_secretaries_not_rotated_per_subtree(tree, people, make_user):
+    """Registered by rotation, the column counts each row's whole subtree (a committee adds up its branches)."""
+    make_user("sec2", org=tree["b2"], categories=("branch_secretary",))
+    make_user("sec3", org=tree["b3"], categories=("branch_secretary",))
+    program = create_program(people["orgadmin"], program_data(tree, kind="secretaries",
+                                                              categories=["branch_secretary"]))
+    session = _session(program, people, names=("carol",))
+    attendance.set_status(session, people["carol"].pk, "present", method="roll_call")
+    parent = tree["b2"].parent
+    shown = compliance_tree(program.year, parent, [])
+    column = [key for key in ("Secretaries not yet rotated", "尚未轮训的书记") if key in shown.columns]
+    column = shown.columns.index(column[0])
+    by_id = {row.organization.pk: row.extra[column] for row in shown.rows if row.organization is not None}
+    assert by_id[tree["b2"].pk] == 1 and by_id[tree["b3"].pk] == 1
+    top = compliance_tree(program.year, None, [parent])
+    assert [row.extra[column] for row in top.rows if row.organization == parent] == [2]

@@ -1,0 +1,2 @@
+"""Reminders (reminders): the regular digests to learners behind their yearly requirement and to
+organisation admins, sent through edx-ace."""
