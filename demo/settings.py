@@ -102,5 +102,6 @@ CELERY_BROKER_URL = "memory://"
 XBLOCK_SETTINGS = {}
 
 # What the LMS does for a plugin: apply its settings module for this environment.
-PARTY_TRAINING = {}
+# The demo answers what the LMS answers from CourseOverview and the modulestore, and its handler addresses.
+PARTY_TRAINING = {"COURSE_CATALOG": "demo.catalog.course_catalog", "HANDLER_URL": "/xblock/{usage_id}/handler/{handler}"}
 plugin_settings(sys.modules[__name__])

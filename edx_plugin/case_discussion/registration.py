@@ -40,5 +40,5 @@ def register(registry) -> None:
     registry.add_staff_tool(StaffTool(
         key="case_discussion", label=_("Case discussions"),
         url=lambda course_id: reverse("party_training:case_discussions", kwargs={"course_id": course_id}),
-        count=count_discussions, order=40))
+        count=count_discussions, order=40, count_label=_("Discussions")))
     registry.add_job_kind(JobKind(model=CaseExportJob, run=run_export))

@@ -34,7 +34,15 @@ BEAT_SCHEDULE = {
 }
 
 
+FORMATS = "party_training.edx_plugin.formats"
+
+
 def plugin_settings(settings):
+    # Dates and numbers of zh-cn as Django's zh_Hans formats (core.locales has the catalogs' side).
+    paths = getattr(settings, "FORMAT_MODULE_PATH", None) or []
+    paths = [paths] if isinstance(paths, str) else list(paths)
+    if FORMATS not in paths:
+        settings.FORMAT_MODULE_PATH = paths + [FORMATS]
     merged = dict(DEFAULTS)
     merged.update(getattr(settings, "PARTY_TRAINING", {}) or {})
     settings.PARTY_TRAINING = merged

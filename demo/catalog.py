@@ -1,0 +1,28 @@
+"""What the plugin asks the host about a course (``PARTY_TRAINING["COURSE_CATALOG"]``): its title and
+its components, from the demo's storage (the LMS answers from CourseOverview and the modulestore)."""
+from __future__ import annotations
+
+import json
+
+from opaque_keys.edx.keys import UsageKey
+
+from .models import Course, CourseUnit, FieldValue
+
+
+def course_catalog(course_id: str) -> dict:
+    units = list(CourseUnit.objects.filter(course_id=course_id))
+    usage_ids = [usage for unit in units for usage in unit.children]
+    names = dict(FieldValue.objects.filter(block_id__in=usage_ids, user_id=0, field_name="display_name")
+                 .values_list("block_id", "value"))
+    components = []
+    for usage_id in usage_ids:
+        title = names.get(usage_id, "")
+        components.append((UsageKey.from_string(usage_id).block_type, usage_id,
+                           json.loads(title) if title else ""))
+    course = Course.objects.filter(course_id=course_id).first()
+    return {"title": course.title if course else "", "components": components}
+
+
+def course_title(course_id: str) -> str:
+    course = Course.objects.filter(course_id=course_id).first()
+    return course.title if course else course_id
