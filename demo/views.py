@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from party_training.edx_plugin.core.compliance import summary_for_user
 from party_training.edx_plugin.core.ledger import course_hours
 from party_training.edx_plugin.core.pages import refused_page
-from party_training.edx_plugin.core.permissions import is_org_admin, is_site_admin
+from party_training.edx_plugin.core.permissions import is_org_admin, is_site_admin, record_course_staff
 from party_training.edx_plugin.menu_selection.partitions import unit_visible
 from party_training.resources import static_path
 
@@ -33,6 +33,8 @@ def home(request):
     for course_id in course_ids:
         course = {"id": course_id, "title": titles.get(course_id) or course_id}
         if user.is_authenticated:
+            if is_course_staff_user(user):
+                record_course_staff(user.pk, course_id)
             units = visible_units(request, course_id)
             done = completed_units(user, units)
             course["next"] = next((u for u in units if u.pk not in done), None)
@@ -75,6 +77,8 @@ def course_outline(request, course_id):
         chapters.setdefault(unit_.chapter, []).append(unit_)
     course = Course.objects.filter(course_id=course_id).first()
     staff = is_course_staff_user(request.user)
+    if staff:  # as the LMS's course tab does when it shows the staff dashboard (party_training.edx_plugin.tabs)
+        record_course_staff(request.user.pk, course_id)
     return render(request, "demo/course.html", {
         "course_id": course_id, "course_title": course.title if course else course_id, "chapters": chapters.items(),
         "done": completed_units(request.user, units), "hours": course_hours(request.user.pk, course_id),

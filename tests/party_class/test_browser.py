@@ -85,15 +85,19 @@ def test_sign_in_question_vote_answer(browser, live_server, people):
     # The projector's live count follows.
     projector.wait_for_function("document.querySelector('.pc-count').textContent === '1'", timeout=10000)
 
-    # Learner B arrives through the QR code's address (code pre-filled), signs in and upvotes.
+    # Learner B scans the QR code before signing in to the site: the plugin's sign-in page (outside the
+    # Learning MFE's iframe) sends them to log in, comes back, signs them in and goes on to the unit.
     b_ctx, learner_b = new_page(browser, PHONE, errors)
-    login(learner_b, live_server.url, "bob")
-    qr_code = projector.get_attribute(".pc-code-big", "data-code")
-    learner_b.goto(f"{unit_url}?party_code={qr_code}")
-    assert learner_b.input_value(".pc-code") == qr_code
-    learner_b.click(".pc-onsite-form button[type=submit]")
-    learner_b.wait_for_selector(".pc-signin-forms", state="hidden")
-    assert "签到成功" in learner_b.inner_text(".pc-signin-status")
+    qr_url = projector.get_attribute(".pc-projector-qr", "data-url")
+    assert "/party-training/class/" in qr_url and "party_code=" in qr_url
+    learner_b.goto(qr_url)
+    assert "/login/" in learner_b.url
+    learner_b.fill("#id_username", "bob")
+    learner_b.fill("#id_password", "pw")
+    learner_b.click("button[type=submit]")
+    learner_b.wait_for_url(lambda url: "/unit/pc_unit/" in url, timeout=15000)
+    learner_b.wait_for_selector(".pc-signin-status")
+    assert "签到（现场签到码）" in learner_b.inner_text(".pc-signin-status")
     learner_b.click(".pc-q[data-question] .pc-vote")
     learner_b.wait_for_selector(".pc-vote.pc-vote--on")
     assert "1 人赞同" in learner_b.inner_text(".pc-vote")

@@ -4,6 +4,7 @@ projector page with its QR code."""
 import datetime
 import json
 import re
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import pytest
 from django.test import Client, override_settings
@@ -147,7 +148,10 @@ def test_projector_page_shows_code_qr_and_count(block_id, people):
     assert sign_in_code.check_code(block_id, 30, code) == "valid"
     status, state = call_handler(block_id, "projector_state", people["staff"], {"unit": unit}, method="GET")
     assert state["count"] == 1 and state["expected"] == 4
-    assert state["url"] == f"{unit}?party_code={state['code']}"
+    landing = urlsplit(state["url"])
+    assert (landing.scheme, landing.netloc) == ("http", "testserver")
+    assert unquote(landing.path) == f"/party-training/class/{block_id}/sign-in/"
+    assert dict(parse_qsl(landing.query)) == {"party_code": state["code"], "next": unit}
     assert state["qr_svg"].startswith("<svg")
 
 
@@ -155,7 +159,8 @@ def test_projector_page_shows_code_qr_and_count(block_id, people):
 def test_projector_url_refuses_other_sites(block_id, people):
     status, state = call_handler(block_id, "projector_state", people["staff"],
                                  {"unit": "https://phishing.example.com/"}, method="GET")
-    assert state["url"].startswith("http://testserver/courses/") and "jump_to" in state["url"]
+    after = dict(parse_qsl(urlsplit(state["url"]).query))["next"]
+    assert after.startswith("http://testserver/courses/") and "jump_to" in after
     assert "phishing" not in state["url"]
 
 
