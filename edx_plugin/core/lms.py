@@ -75,3 +75,37 @@ def handler_url(course_id: str, usage_id: str, handler: str) -> str:
     template = (getattr(settings, "PARTY_TRAINING", None) or {}).get("HANDLER_URL", DEFAULT_HANDLER_URL)
     return template.format(course_id=quote(course_id, safe=":+"), usage_id=quote(usage_id, safe=":+@"),
                            handler=handler)
+
+
+def course_titles(course_ids) -> dict[str, str]:
+    """Titles of several courses (one look-up per distinct course, however many rows name it)."""
+    return {course_id: course_title(course_id) for course_id in set(course_ids) if course_id}
+
+
+def component_titles(usage_ids) -> dict[str, str]:
+    """Titles of several components (one look-up per distinct course in the demo, per component in the
+    LMS); "" for one the host does not know."""
+    from opaque_keys import InvalidKeyError  # pylint: disable=import-outside-toplevel
+    from opaque_keys.edx.keys import UsageKey  # pylint: disable=import-outside-toplevel
+
+    by_course: dict[str, list[str]] = {}
+    for usage_id in set(usage_ids):
+        try:
+            by_course.setdefault(str(UsageKey.from_string(usage_id).course_key), []).append(usage_id)
+        except InvalidKeyError:
+            continue
+    titles: dict[str, str] = {}
+    for course_id, wanted in by_course.items():
+        catalog = _host_catalog(course_id)
+        if catalog is not None:
+            known = {usage: title for _kind, usage, title in catalog.get("components", [])}
+            titles.update({usage: known.get(usage, "") for usage in wanted})
+            continue
+        try:
+            from xmodule.modulestore.django import modulestore  # pylint: disable=import-outside-toplevel
+        except ImportError:
+            continue
+        for usage in wanted:
+            item = modulestore().get_item(UsageKey.from_string(usage))
+            titles[usage] = item.display_name or ""
+    return titles

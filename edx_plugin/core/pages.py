@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from party_training.resources import read_static, render_template
 
+from . import lms
 from .xlsx import CONTENT_TYPE as XLSX_CONTENT_TYPE
 
 
@@ -21,6 +22,9 @@ def render_page(request, template: str, context: dict, status: int = 200) -> Htt
         "party_css": read_static("css", "core.css"),
         **context,
     }
+    if full_context.get("course_id") and "course_title" not in full_context:
+        # Pages name their course by its title, never by its id.
+        full_context["course_title"] = lms.course_title(str(full_context["course_id"]))
     return HttpResponse(render_template(template, full_context), status=status)
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..core.lms import course_components, ledger_line_unit
+from ..core.lms import component_titles, course_components, course_titles, ledger_line_unit
 from ..core.models import HourSource
 from ..core.registry import ExportKind, JobKind, LearningFileSection, LedgerSource, StaffTool
 from .bank_files import export_bank
@@ -48,7 +48,11 @@ def contest_results(user, year: int) -> tuple[list, list[list]]:
                .values("usage_id", "course_id", "total", "max_score", "ahead", "faster", "attempt__finished")
                .order_by("attempt__finished"))
     columns = [_("Finished"), _("Knowledge contest"), _("Course"), _("Score"), _("Rank")]
-    rows = [[timezone.localtime(r["attempt__finished"]).strftime("%Y-%m-%d %H:%M"), r["usage_id"], r["course_id"],
+    results = list(results)
+    courses = course_titles(r["course_id"] for r in results)
+    contests = component_titles(r["usage_id"] for r in results)
+    rows = [[timezone.localtime(r["attempt__finished"]).strftime("%Y-%m-%d %H:%M"),
+             contests.get(r["usage_id"]) or _("Knowledge contest"), courses.get(r["course_id"], ""),
              f"{r['total']:g} / {r['max_score']:g}", r["ahead"] + r["faster"] + 1] for r in results]
     return columns, rows
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..core.lms import course_components, ledger_line_unit
+from ..core.lms import course_components, course_titles, ledger_line_unit
 from ..core.models import HourEntry, HourSource
 from ..core.registry import ExportKind, LearningFileSection, LedgerSource, StaffTool
 from .attendance import attendance, attendance_xlsx
@@ -27,7 +27,9 @@ def signed_in_classes(user, year: int) -> tuple[list, list[list]]:
                .annotate(title=Subquery(credited.values("note")[:1]), hours=Subquery(credited.values("hours")[:1]))
                .order_by("created"))
     columns = [_("Signed in at"), _("Party class"), _("Course"), _("Method"), _("Hours")]
-    rows = [[timezone.localtime(s.created).strftime("%Y-%m-%d %H:%M"), s.title or "", s.course_id,
+    signins = list(signins)
+    courses = course_titles(s.course_id for s in signins)
+    rows = [[timezone.localtime(s.created).strftime("%Y-%m-%d %H:%M"), s.title or "", courses.get(s.course_id, ""),
              method_label(s.method), "" if s.hours is None else f"{float(s.hours):g}"] for s in signins]
     return columns, rows
 
