@@ -1,5 +1,6 @@
-"""What the plugin asks the host about a course (``PARTY_TRAINING["COURSE_CATALOG"]``): its title and
-its components, from the demo's storage (the LMS answers from CourseOverview and the modulestore)."""
+"""What the plugin asks the host about a course (``PARTY_TRAINING["COURSE_TITLE"]`` and
+``["COURSE_COMPONENTS"]``), from the demo's storage (the LMS answers from CourseOverview and the
+modulestore)."""
 from __future__ import annotations
 
 import json
@@ -9,7 +10,7 @@ from opaque_keys.edx.keys import UsageKey
 from .models import Course, CourseUnit, FieldValue
 
 
-def course_catalog(course_id: str) -> dict:
+def course_components(course_id: str) -> list[tuple[str, str, str]]:
     units = list(CourseUnit.objects.filter(course_id=course_id))
     usage_ids = [usage for unit in units for usage in unit.children]
     names = dict(FieldValue.objects.filter(block_id__in=usage_ids, user_id=0, field_name="display_name")
@@ -19,10 +20,9 @@ def course_catalog(course_id: str) -> dict:
         title = names.get(usage_id, "")
         components.append((UsageKey.from_string(usage_id).block_type, usage_id,
                            json.loads(title) if title else ""))
-    course = Course.objects.filter(course_id=course_id).first()
-    return {"title": course.title if course else "", "components": components}
+    return components
 
 
 def course_title(course_id: str) -> str:
-    course = Course.objects.filter(course_id=course_id).first()
-    return course.title if course else course_id
+    """"" for a course the demo has no title for (the plugin then shows its id)."""
+    return Course.objects.filter(course_id=course_id).values_list("title", flat=True).first() or ""

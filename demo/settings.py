@@ -103,5 +103,6 @@ XBLOCK_SETTINGS = {}
 
 # What the LMS does for a plugin: apply its settings module for this environment.
 # The demo answers what the LMS answers from CourseOverview and the modulestore, and its handler addresses.
-PARTY_TRAINING = {"COURSE_CATALOG": "demo.catalog.course_catalog", "HANDLER_URL": "/xblock/{usage_id}/handler/{handler}"}
+PARTY_TRAINING = {"COURSE_TITLE": "demo.catalog.course_title", "COURSE_COMPONENTS": "demo.catalog.course_components",
+                  "HANDLER_URL": "/xblock/{usage_id}/handler/{handler}"}
 plugin_settings(sys.modules[__name__])

@@ -22,23 +22,24 @@ def ledger_line_unit(entry) -> str:
 
 # --- The course as the platform knows it ----------------------------------------------------------
 # In the LMS the course's title comes from CourseOverview and its components from the modulestore;
-# another host (the demo site) names a function of its own in the settings (``COURSE_CATALOG``: a
-# dotted path to a callable ``(course_id) -> {"title": str, "components": [(block_type, usage_id, title)]}``).
+# another host (the demo site) names functions of its own in the settings: ``COURSE_TITLE``, a dotted
+# path to ``(course_id) -> str``, and ``COURSE_COMPONENTS``, to ``(course_id) -> [(block_type, usage_id,
+# title)]`` in course order.
 
 
-def _host_catalog(course_id: str) -> dict | None:
+def _host(name: str):
     from django.conf import settings  # pylint: disable=import-outside-toplevel
     from django.utils.module_loading import import_string  # pylint: disable=import-outside-toplevel
 
-    path = (getattr(settings, "PARTY_TRAINING", None) or {}).get("COURSE_CATALOG")
-    return import_string(path)(course_id) if path else None
+    path = (getattr(settings, "PARTY_TRAINING", None) or {}).get(name)
+    return import_string(path) if path else None
 
 
 def course_title(course_id: str) -> str:
     """The course's title as learners see it (its id only when no host can name it)."""
-    catalog = _host_catalog(course_id)
-    if catalog is not None:
-        return catalog.get("title") or course_id
+    host = _host("COURSE_TITLE")
+    if host is not None:
+        return host(course_id) or course_id
     try:
         from opaque_keys.edx.keys import CourseKey  # pylint: disable=import-outside-toplevel
         from openedx.core.djangoapps.content.course_overviews.models import (  # pylint: disable=import-outside-toplevel
@@ -52,9 +53,9 @@ def course_title(course_id: str) -> str:
 
 def course_components(course_id: str, block_type: str) -> list[tuple[str, str]]:
     """The course's components of one type, as (usage id, title), in course order."""
-    catalog = _host_catalog(course_id)
-    if catalog is not None:
-        return [(usage, title) for kind, usage, title in catalog.get("components", []) if kind == block_type]
+    host = _host("COURSE_COMPONENTS")
+    if host is not None:
+        return [(usage, title) for kind, usage, title in host(course_id) if kind == block_type]
     try:
         from opaque_keys.edx.keys import CourseKey  # pylint: disable=import-outside-toplevel
         from xmodule.modulestore.django import modulestore  # pylint: disable=import-outside-toplevel
@@ -96,9 +97,9 @@ def component_titles(usage_ids) -> dict[str, str]:
             continue
     titles: dict[str, str] = {}
     for course_id, wanted in by_course.items():
-        catalog = _host_catalog(course_id)
-        if catalog is not None:
-            known = {usage: title for _kind, usage, title in catalog.get("components", [])}
+        host = _host("COURSE_COMPONENTS")
+        if host is not None:
+            known = {usage: title for _kind, usage, title in host(course_id)}
             titles.update({usage: known.get(usage, "") for usage in wanted})
             continue
         try:

@@ -17,6 +17,9 @@ DEFAULTS = {
     "JOB_FILES_MAX_AGE_DAYS": 7,
     # Preference menus with more learners ranking than this are allocated by a background job.
     "MENU_ALLOCATION_SYNC_LEARNERS": 2000,
+    # On-site sign-in of a party class with a session time opens this many minutes before the session
+    # starts and closes as long after it ends (online check-in too, when its own window is not set).
+    "SIGN_IN_MARGIN_MINUTES": 15,
     # Hosts an author may embed a video iframe from.
     "VIDEO_IFRAME_HOSTS": ["player.bilibili.com", "v.qq.com", "www.ixigua.com", "player.youku.com"],
 }

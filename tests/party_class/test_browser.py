@@ -7,6 +7,7 @@ import re
 import pytest
 
 from tests.conftest import COURSE_ID, load_block, login, screenshot
+from tests.party_class.conftest import SESSION_END, SESSION_START
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,10 +15,10 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
 ALLOWED_LATIN = {"English", "QR"}
 
-OLX = """
+OLX = f"""
 <party_class url_name="pc_browser" display_name="专题党课：学党章 守党规 做合格党员"
     lecturer_name="王建国" lecturer_position="党委书记" lecturer_organization="示范党委"
-    schedule="live" session_start="2026-12-01T09:00:00+08:00" session_end="2026-12-01T11:00:00+08:00"
+    schedule="live" session_start="{SESSION_START.isoformat()}" session_end="{SESSION_END.isoformat()}"
     credit_hours="2.0" require_signin="true" require_content="true" require_reflection="true"
     reflection_min_chars="30" onsite_code_period="60">
   <body><p>党章是党的根本大法，是全党必须共同遵守的根本行为规范。</p></body>
