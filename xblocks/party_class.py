@@ -59,9 +59,9 @@ class PartyClassBlock(CompletableXBlockMixin, CreditHoursMixin, StudioEditorMixi
     body = String(display_name=gettext_lazy("Lecture text"), default="", scope=Scope.content, multiline_editor=True,
                   help=gettext_lazy("Rich text (HTML); unsafe markup is removed."))
     key_points = List(display_name=gettext_lazy("Key points"), default=[], scope=Scope.content,
-                      help=gettext_lazy('A JSON list of texts, e.g. ["First point", "Second point"].'))
+                      help=gettext_lazy("One point per row, in the order learners read them."))
     materials = List(display_name=gettext_lazy("Materials"), default=[], scope=Scope.content, help=gettext_lazy(
-        'A JSON list of links, e.g. [{"title": "Reading", "url": "https://example.com/a.pdf"}].'))
+        "One reading per row: its title and its address (http or https, or a path on this site)."))
     credit_hours = credit_hours_field(default=1.0)
     require_signin = _setting(Boolean, gettext_lazy("Completion requires signing in"), True)
     require_content = _setting(Boolean, gettext_lazy("Completion requires watching or reading"), True)
@@ -91,8 +91,16 @@ class PartyClassBlock(CompletableXBlockMixin, CreditHoursMixin, StudioEditorMixi
     onsite_code_period = _setting(Integer, gettext_lazy("The on-site code changes every (seconds)"), 30,
                                   minimum=signin_rules.MIN_CODE_PERIOD, maximum=signin_rules.MAX_CODE_PERIOD)
     expected_organizations = _setting(List, gettext_lazy("Expected organisations"), [], help=gettext_lazy(
-        'Codes of the organisations whose members should attend (their subtrees too), '
-        'e.g. ["DEMO-B01"]; the attendance view lists who of them is missing.'))
+        "Codes of the organisations whose members should attend (their subtrees too), one per row, e.g. "
+        "DEMO-B01; the attendance view lists who of them is missing."))
+
+    studio_rows = {
+        "key_points": {"item": gettext_lazy("Key point")},
+        "materials": {"columns": [{"key": "title", "label": gettext_lazy("Title"), "kind": "text"},
+                                  {"key": "url", "label": gettext_lazy("Address"), "kind": "url"}]},
+        "expected_organizations": {"item": gettext_lazy("Organisation code")},
+    }
+    studio_rich_text = ("body",)
 
     editable_fields = (
         "display_name", "lecturer_name", "lecturer_position", "lecturer_organization", "schedule", "session_start",
@@ -365,7 +373,7 @@ class PartyClassBlock(CompletableXBlockMixin, CreditHoursMixin, StudioEditorMixi
         if not all(isinstance(p, str) for p in merged["key_points"]):
             errors["key_points"] = _("A list of texts is expected.")
         if not lecture.materials_valid(merged["materials"]):
-            errors["materials"] = _('Each material needs a "title" and an http(s) "url".')
+            errors["materials"] = _("Each material needs a title and an http(s) address.")
         if not all(isinstance(c, str) for c in merged["expected_organizations"]):
             errors["expected_organizations"] = _("A list of organisation codes is expected.")
         if "body" in values:
