@@ -81,6 +81,17 @@ class Walker:
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > self.viewport["width"]:
             self.problem(where, "overflow", f"{width} px wide on a {self.viewport['width']} px screen")
+        # Link-styled buttons look like the other buttons: no underline, the same height.
+        buttons = page.evaluate("""() => Array.from(document.querySelectorAll('.party-button'))
+            .filter(b => b.offsetParent !== null)
+            .map(b => ({tag: b.tagName, height: b.getBoundingClientRect().height,
+                        underline: getComputedStyle(b).textDecorationLine.includes('underline')}))""")
+        if any(b["underline"] for b in buttons):
+            self.problem(where, "buttons", "an underlined link button")
+        heights = {tag: min(b["height"] for b in buttons if b["tag"] == tag) for tag in ("A", "BUTTON")
+                   if any(b["tag"] == tag for b in buttons)}
+        if len(heights) == 2 and abs(heights["A"] - heights["BUTTON"]) > 2:
+            self.problem(where, "buttons", f"link buttons {heights['A']:.0f} px, buttons {heights['BUTTON']:.0f} px high")
         results = self.axe.run(page)
         for violation in results.response["violations"]:
             if violation["impact"] in SERIOUS:
