@@ -4,6 +4,8 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey, UsageKey
@@ -86,6 +88,12 @@ def course_outline(request, course_id):
     })
 
 
+def framed_units(request) -> bool:
+    """Units show their components in iframes of ``render_xblock`` as the Learning MFE does, unless the
+    browser asked for them inline (cookie ``demo_units=inline``, or ``?inline=1``)."""
+    return not (request.COOKIES.get("demo_units") == "inline" or request.GET.get("inline") == "1")
+
+
 @login_required
 def unit(request, course_id, url_name):
     try:
@@ -98,12 +106,19 @@ def unit(request, course_id, url_name):
         raise Http404
     staff = is_course_staff_user(request.user)
     view_name = "studio_view" if staff and request.GET.get("view") == "studio" else "student_view"
+    # Studio's editors open in Studio's own page (a modal), never in the MFE's frame.
+    framed = view_name == "student_view" and framed_units(request)
     runtime = DemoRuntime(request.user, course_key)
     fragments = []
     for usage_id in current.children:
         block = runtime.get_block(UsageKey.from_string(usage_id))
+        title = getattr(block, "display_name", "")
+        if framed:
+            fragments.append({"usage_id": usage_id, "title": title,
+                              "src": reverse("demo:render_xblock", kwargs={"usage_id": usage_id})})
+            continue
         frag = runtime.render(block, view_name if hasattr(block, view_name) else "student_view", {})
-        fragments.append({"usage_id": usage_id, "title": getattr(block, "display_name", ""), "frag": frag})
+        fragments.append({"usage_id": usage_id, "title": title, "frag": frag})
     index = units.index(current)
     titles = {item["usage_id"]: item["title"] for item in fragments}
     events = [describe_event(event, titles) for event in
@@ -112,8 +127,26 @@ def unit(request, course_id, url_name):
         "course_id": course_id, "unit": current, "fragments": fragments, "staff": staff, "view_name": view_name,
         "previous": units[index - 1] if index > 0 else None,
         "next": units[index + 1] if index + 1 < len(units) else None,
-        "events": events,
+        "events": events, "framed": framed,
     })
+
+
+@login_required
+@xframe_options_sameorigin
+def render_xblock(request, usage_id):
+    """The LMS's ``render_xblock``: one component's student view alone, for the MFE's iframe (only for a
+    user who may see the unit that holds it)."""
+    try:
+        key = UsageKey.from_string(usage_id)
+    except InvalidKeyError as exc:
+        raise Http404 from exc
+    course_id = str(key.context_key)
+    if not any(usage_id in unit_.children for unit_ in visible_units(request, course_id)):
+        raise Http404
+    runtime = DemoRuntime(request.user, key.context_key)
+    block = runtime.get_block(key)
+    frag = runtime.render(block, "student_view", {})
+    return render(request, "demo/xblock.html", {"frag": frag, "title": getattr(block, "display_name", "")})
 
 
 def _number(value) -> str:
