@@ -86,6 +86,9 @@ USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
 
+# Units as the Learning MFE shows them: each component in an iframe of render_xblock ("frame"), or inline.
+DEMO_UNITS = "frame"
+
 STATIC_URL = "/static/"
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"

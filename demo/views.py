@@ -1,6 +1,7 @@
 """Pages of the demo LMS: home, course outline, unit (student or Studio view), handler endpoint, jump_to."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -89,9 +90,11 @@ def course_outline(request, course_id):
 
 
 def framed_units(request) -> bool:
-    """Units show their components in iframes of ``render_xblock`` as the Learning MFE does, unless the
-    browser asked for them inline (cookie ``demo_units=inline``, or ``?inline=1``)."""
-    return not (request.COOKIES.get("demo_units") == "inline" or request.GET.get("inline") == "1")
+    """Whether a unit shows its components in iframes of ``render_xblock``, as the Learning MFE does:
+    ``?inline=1`` or the cookie ``demo_units`` (``inline`` or ``frame``) decide, else ``DEMO_UNITS``."""
+    if request.GET.get("inline") == "1":
+        return False
+    return request.COOKIES.get("demo_units", getattr(settings, "DEMO_UNITS", "frame")) == "frame"
 
 
 @login_required

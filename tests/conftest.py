@@ -183,17 +183,16 @@ def browser(chromium_path, live_server):  # pylint: disable=redefined-outer-name
 
 
 class _DemoBrowser:
-    """The Playwright browser, whose new contexts see the demo's units inline (cookie ``demo_units``)
-    unless a test asks for them as the Learning MFE shows them, in iframes: ``new_context(units="frame")``.
-    Everything else is the Playwright browser's own."""
+    """The Playwright browser, whose new contexts see the demo's units inline (the test settings'
+    ``DEMO_UNITS``) unless a test asks for them as the Learning MFE shows them, in iframes:
+    ``new_context(units="frame")`` (cookie ``demo_units``). Everything else is the Playwright browser's own."""
 
     def __init__(self, browser, base_url: str):
         self._browser, self._base_url = browser, base_url
 
     def new_context(self, *args, units: str = "inline", **kwargs):
         context = self._browser.new_context(*args, **kwargs)
-        if units == "inline":
-            context.add_cookies([{"name": "demo_units", "value": "inline", "url": self._base_url}])
+        context.add_cookies([{"name": "demo_units", "value": units, "url": self._base_url}])
         return context
 
     def new_page(self, *args, units: str = "inline", **kwargs):

@@ -136,3 +136,20 @@ def test_favicon_and_jump_to(demo, client):  # pylint: disable=unused-argument
     unit = CourseUnit.objects.filter(course_id=COURSE).exclude(children=[]).first()
     response = _login(client, "learner").get(f"/courses/{COURSE}/jump_to/{unit.children[0]}")
     assert response.status_code == 302 and response["Location"].endswith(f"/unit/{unit.url_name}/")
+
+
+def test_units_in_frames_of_render_xblock_as_the_mfe(demo, client, settings):  # pylint: disable=unused-argument
+    settings.DEMO_UNITS = "frame"
+    unit = next(u for u in CourseUnit.objects.filter(course_id=COURSE) if any("party_class" in c for c in u.children))
+    usage_id = next(c for c in unit.children if "party_class" in c)
+    html = _login(client, "learner").get(f"/courses/{COURSE}/unit/{unit.url_name}/").content.decode()
+    assert f'<iframe class="demo-unit-frame" src="/xblock/{usage_id}"' in html and "pc-code" not in html
+    assert "pc-code" in client.get(f"/courses/{COURSE}/unit/{unit.url_name}/?inline=1").content.decode()
+    framed = client.get(f"/xblock/{usage_id}")
+    assert framed.status_code == 200 and framed["X-Frame-Options"] == "SAMEORIGIN"
+    assert "pc-code" in framed.content.decode() and '<base target="_top">' in framed.content.decode()
+    gated = next((u for u in CourseUnit.objects.filter(course_id=COURSE) if u.group_access), None)
+    if gated is not None:  # a unit the learner may not open: nor may its components be rendered alone
+        assert client.get(f"/xblock/{gated.children[0]}").status_code == 404
+    client.logout()
+    assert client.get(f"/xblock/{usage_id}").status_code == 302
