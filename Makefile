@@ -13,7 +13,7 @@ $(VENV)/.installed: setup.cfg pyproject.toml requirements/test.txt
 	$(PY) -m pip install -q -r requirements/test.txt -e .
 	touch $@
 
-.PHONY: install demo serve test test-mysql i18n
+.PHONY: install demo serve test test-mysql i18n tutor-venv
 install: $(VENV)/.installed
 
 demo: install
@@ -33,3 +33,10 @@ test: install
 
 i18n: install
 	$(PY) scripts/i18n.py update
+
+# tutor from the package registry and the project's Tutor plugin (tutor/), in a virtualenv of their own;
+# tests/contract/test_tutor_plugin.py makes it on first use too.
+tutor-venv:
+	$(PYTHON) -m venv .venv-tutor
+	.venv-tutor/bin/pip install -q "tutor>=22.0,<23.0"
+	.venv-tutor/bin/pip install -q --no-deps --force-reinstall ./tutor

@@ -52,3 +52,10 @@ class BlockEvent(models.Model):
 
     class Meta:
         ordering = ["-id"]
+
+
+class Course(models.Model):
+    """A demo course's title (the LMS keeps it in CourseOverview)."""
+
+    course_id = models.CharField(max_length=255, unique=True)
+    title = models.CharField(max_length=255)

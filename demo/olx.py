@@ -15,7 +15,7 @@ from opaque_keys.edx.locator import BlockUsageLocator, CourseLocator
 
 from party_training.xblocks.olx import parse_olx
 
-from .models import BlockState, CourseUnit
+from .models import BlockState, Course, CourseUnit
 from .runtime import DemoRuntime
 
 
@@ -42,6 +42,7 @@ def load_course(path: Path) -> str:
     # Reloading replaces the course's authored content; learner state stays keyed by usage id.
     CourseUnit.objects.filter(course_id=str(course_key)).delete()
     BlockState.objects.filter(block_id__startswith=f"block-v1:{course_key.org}+{course_key.course}+", user_id=0).delete()
+    Course.objects.update_or_create(course_id=str(course_key), defaults={"title": root.get("display_name", "")})
     chapters = list(root.iterfind("chapter"))
     for extra in sorted((path.parent / "chapters").glob("*.xml")):
         chapters.append(parse_olx(extra.read_bytes()))

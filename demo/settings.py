@@ -90,6 +90,9 @@ USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
 
+# Units as the Learning MFE shows them: each component in an iframe of render_xblock ("frame"), or inline.
+DEMO_UNITS = "frame"
+
 STATIC_URL = "/static/"
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -115,5 +118,7 @@ CELERY_BROKER_URL = "memory://"
 XBLOCK_SETTINGS = {}
 
 # What the LMS does for a plugin: apply its settings module for this environment.
-PARTY_TRAINING = {}
+# The demo answers what the LMS answers from CourseOverview and the modulestore, and its handler addresses.
+PARTY_TRAINING = {"COURSE_TITLE": "demo.catalog.course_title", "COURSE_COMPONENTS": "demo.catalog.course_components",
+                  "HANDLER_URL": "/xblock/{usage_id}/handler/{handler}"}
 plugin_settings(sys.modules[__name__])

@@ -18,6 +18,8 @@ demo_patterns = [
     re_path(r"^courses/(?P<course_id>[^/]+)/$", views.course_outline, name="course"),
     re_path(r"^courses/(?P<course_id>[^/]+)/unit/(?P<url_name>[\w-]+)/$", views.unit, name="unit"),
     re_path(r"^courses/(?P<course_id>[^/]+)/jump_to/(?P<usage_id>[^/]+)$", views.jump_to, name="jump_to"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    re_path(r"^xblock/(?P<usage_id>block-v1:[^/]+)$", views.render_xblock, name="render_xblock"),
     path("xblock/<str:usage_id>/handler/<str:handler>", views.handler, name="handler"),
     path("xblock/<str:usage_id>/handler/<str:handler>/<path:suffix>", views.handler, name="handler_suffix"),
     re_path(r"^xblock/resource/(?P<block_type>[\w]+)/(?P<uri>.+)$", views.block_resource, name="block_resource"),
@@ -25,6 +27,7 @@ demo_patterns = [
 
 if settings.DEMO_BENCH:
     demo_patterns.append(path("bench/insert/", views.bench_insert, name="bench_insert"))
+handler403 = "demo.views.forbidden"
 
 urlpatterns = [
     path("", include((demo_patterns, "demo"), namespace="demo")),

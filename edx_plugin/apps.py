@@ -35,7 +35,10 @@ class PartyTrainingConfig(AppConfig):
     def ready(self):
         # Receivers of Django and openedx-events signals register on import.
         from . import signals  # noqa: F401  pylint: disable=unused-import,import-outside-toplevel
+        from .core import locales  # pylint: disable=import-outside-toplevel
         from .core.registry import registry  # pylint: disable=import-outside-toplevel
+
+        locales.install()
 
         for area in AREAS:
             name = f"{self.name}.{area}.registration"

@@ -178,8 +178,28 @@ def browser(chromium_path, live_server):  # pylint: disable=redefined-outer-name
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--disable-quic", "--no-first-run",
         ])
-        yield chromium
+        yield _DemoBrowser(chromium, live_server.url)
         chromium.close()
+
+
+class _DemoBrowser:
+    """The Playwright browser, whose new contexts see the demo's units inline (the test settings'
+    ``DEMO_UNITS``) unless a test asks for them as the Learning MFE shows them, in iframes:
+    ``new_context(units="frame")`` (cookie ``demo_units``). Everything else is the Playwright browser's own."""
+
+    def __init__(self, browser, base_url: str):
+        self._browser, self._base_url = browser, base_url
+
+    def new_context(self, *args, units: str = "inline", **kwargs):
+        context = self._browser.new_context(*args, **kwargs)
+        context.add_cookies([{"name": "demo_units", "value": units, "url": self._base_url}])
+        return context
+
+    def new_page(self, *args, units: str = "inline", **kwargs):
+        return self.new_context(*args, units=units, **kwargs).new_page()
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
 
 
 def login(page, base_url: str, username: str, password: str = "pw"):

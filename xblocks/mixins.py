@@ -192,19 +192,40 @@ class PartyBlockMixin(XBlockMixin):
 
 
 class StudioEditorMixin:
-    """A Studio editor built from ``editable_fields``: scalars as inputs, lists and dicts as JSON.
+    """A Studio editor built from ``editable_fields``: scalars as inputs; lists a block describes in
+    ``studio_rows`` as rows to add, remove and reorder (``{"item": label}`` for a list of texts, or
+    ``{"columns": [{"key", "label", "kind": text|url|int|rows, "columns": [...] for rows}]}``); text a
+    block names in ``studio_rich_text`` with a formatting toolbar; other lists and dicts as JSON.
 
     Blocks add their own checks in ``validate_studio_values`` (return a dict of field -> message).
     The editor posts to ``studio_submit`` the way Studio editors do.
     """
 
     editable_fields: tuple[str, ...] = ()
+    studio_rows: dict = {}
+    studio_rich_text: tuple[str, ...] = ()
+
+    @staticmethod
+    def _translated_schema(schema: dict) -> dict:
+        """The row schema with its labels translated (they are lazy strings in the class)."""
+        out = {key: str(value) for key, value in schema.items() if key in ("item", "kind")}
+        if "columns" in schema:
+            out["columns"] = [{**{k: str(v) for k, v in column.items() if k != "columns"},
+                               **({"columns": StudioEditorMixin._translated_schema(column)["columns"]}
+                                  if "columns" in column else {})} for column in schema["columns"]]
+        return out
 
     def _editor_field(self, name: str) -> dict:
         field = self.fields[name]
         value = getattr(self, name)
-        if isinstance(field, (List, Dict)):
+        rows = None
+        if name in self.studio_rows and isinstance(field, List):
+            kind, shown = "rows", value
+            rows = self._translated_schema(self.studio_rows[name])
+        elif isinstance(field, (List, Dict)):
             kind, shown = "json", json.dumps(value, ensure_ascii=False, indent=2)
+        elif name in self.studio_rich_text:
+            kind, shown = "html", value
         elif isinstance(field, Boolean):
             kind, shown = "bool", value
         elif isinstance(field, (Integer, Float)):
@@ -225,6 +246,7 @@ class StudioEditorMixin:
             "name": name, "kind": kind, "value": shown, "label": label,
             "help": field.help or "", "choices": values if isinstance(values, (list, tuple)) else None,
             "min": "" if minimum is None else f"{minimum:g}", "max": "" if maximum is None else f"{maximum:g}",
+            "rows": {"schema": rows, "value": shown} if rows is not None else None,
         }
 
     def studio_view(self, context=None):
@@ -257,6 +279,20 @@ class StudioEditorMixin:
             return moment.astimezone(datetime.timezone.utc)
         return "" if raw is None else str(raw)
 
+    def _coerce_error(self, name: str) -> str:
+        """What is wrong with a value that could not be read, naming the field."""
+        field = self.fields[name]
+        label = str(field.display_name or name)
+        if isinstance(field, List):
+            return _("“%(field)s” must be a list written in JSON, e.g. [\"…\", \"…\"].") % {"field": label}
+        if isinstance(field, Dict):
+            return _("“%(field)s” must be an object written in JSON, e.g. {\"name\": 1}.") % {"field": label}
+        if isinstance(field, (Integer, Float)):
+            return _("“%(field)s” must be a number.") % {"field": label}
+        if isinstance(field, DateTime):
+            return _("“%(field)s” must be a date and time.") % {"field": label}
+        return _("“%(field)s”: this value is not valid.") % {"field": label}
+
     def validate_studio_values(self, values: dict) -> dict:
         """Block-specific checks; return ``{field: translated message}``."""
         return {}
@@ -273,7 +309,7 @@ class StudioEditorMixin:
             try:
                 values[name] = self._coerce(name, submitted[name])
             except (TypeError, ValueError, OverflowError):
-                errors[name] = _("This value is not valid.")
+                errors[name] = self._coerce_error(name)
                 continue
             problem = field_error(self.fields[name], values[name])
             if problem:

@@ -61,9 +61,9 @@ class PartyClassBlock(CompletableXBlockMixin, CreditHoursMixin, StudioEditorMixi
     body = String(display_name=gettext_lazy("Lecture text"), default="", scope=Scope.content, multiline_editor=True,
                   help=gettext_lazy("Rich text (HTML); unsafe markup is removed."))
     key_points = List(display_name=gettext_lazy("Key points"), default=[], scope=Scope.content,
-                      help=gettext_lazy('A JSON list of texts, e.g. ["First point", "Second point"].'))
+                      help=gettext_lazy("One point per row, in the order learners read them."))
     materials = List(display_name=gettext_lazy("Materials"), default=[], scope=Scope.content, help=gettext_lazy(
-        'A JSON list of links, e.g. [{"title": "Reading", "url": "https://example.com/a.pdf"}].'))
+        "One reading per row: its title and its address (http or https, or a path on this site)."))
     credit_hours = credit_hours_field(default=1.0)
     require_signin = _setting(Boolean, gettext_lazy("Completion requires signing in"), True)
     require_content = _setting(Boolean, gettext_lazy("Completion requires watching or reading"), True)
@@ -82,15 +82,27 @@ class PartyClassBlock(CompletableXBlockMixin, CreditHoursMixin, StudioEditorMixi
     questions_close = _setting(DateTime, gettext_lazy("Questions close"), None)
     answers_need_publish = _setting(Boolean, gettext_lazy("Answers are shown only when published"), True)
     allow_anonymous = _setting(Boolean, gettext_lazy("Anonymous questions allowed"), True)
-    online_signin = _setting(Boolean, gettext_lazy("Online check-in"), True)
+    online_signin = _setting(Boolean, gettext_lazy("Online check-in"), False, help=gettext_lazy(
+        "For a class followed online (switch on-site sign-in off): learners check in with one click inside "
+        "the check-in window, or around the session when no window is set."))
     online_signin_start = _setting(DateTime, gettext_lazy("Online check-in opens"), None)
     online_signin_end = _setting(DateTime, gettext_lazy("Online check-in closes"), None)
-    onsite_signin = _setting(Boolean, gettext_lazy("On-site sign-in with a rotating code"), True)
+    onsite_signin = _setting(Boolean, gettext_lazy("On-site sign-in with a rotating code"), True, help=gettext_lazy(
+        "For a class held in a room: learners sign in only with the code shown on the projector, from shortly "
+        "before the session starts until shortly after it ends; online check-in is then not offered."))
     onsite_code_period = _setting(Integer, gettext_lazy("The on-site code changes every (seconds)"), 30,
                                   minimum=signin_rules.MIN_CODE_PERIOD, maximum=signin_rules.MAX_CODE_PERIOD)
     expected_organizations = _setting(List, gettext_lazy("Expected organisations"), [], help=gettext_lazy(
-        'Codes of the organisations whose members should attend (their subtrees too), '
-        'e.g. ["DEMO-B01"]; the attendance view lists who of them is missing.'))
+        "Codes of the organisations whose members should attend (their subtrees too), one per row, e.g. "
+        "DEMO-B01; the attendance view lists who of them is missing."))
+
+    studio_rows = {
+        "key_points": {"item": gettext_lazy("Key point")},
+        "materials": {"columns": [{"key": "title", "label": gettext_lazy("Title"), "kind": "text"},
+                                  {"key": "url", "label": gettext_lazy("Address"), "kind": "url"}]},
+        "expected_organizations": {"item": gettext_lazy("Organisation code")},
+    }
+    studio_rich_text = ("body",)
 
     editable_fields = (
         "display_name", "lecturer_id", "lecturer_name", "lecturer_position", "lecturer_organization", "schedule", "session_start",
@@ -113,7 +125,8 @@ class PartyClassBlock(CompletableXBlockMixin, CreditHoursMixin, StudioEditorMixi
     def _signin_rules(self) -> signin_rules.SignInRules:
         return signin_rules.SignInRules(online=self.online_signin, online_start=self.online_signin_start,
                                         online_end=self.online_signin_end, onsite=self.onsite_signin,
-                                        code_period=self.onsite_code_period)
+                                        code_period=self.onsite_code_period, session_start=self.session_start,
+                                        session_end=self.session_end)
 
     def _completion_rules(self) -> completion.CompletionRules:
         return completion.CompletionRules(signin=self.require_signin, content=self.require_content,
@@ -355,6 +368,9 @@ class PartyClassBlock(CompletableXBlockMixin, CreditHoursMixin, StudioEditorMixi
             errors["reflection_max_score"] = _("Greater than 0 and at most 1000.")
         if not any(merged[name] for name in ("require_signin", "require_content", "require_reflection")):
             errors["require_content"] = _("Choose at least one requirement for completion.")
+        if merged["online_signin"] and merged["onsite_signin"]:
+            errors["online_signin"] = _("A class held on site takes only the code shown in the room: switch online "
+                                        "check-in off, or on-site sign-in off for a class followed online.")
         if merged["require_signin"] and not (merged["online_signin"] or merged["onsite_signin"]):
             errors["require_signin"] = _("Signing in is required, but neither online nor on-site sign-in is offered.")
         if merged["require_reflection"] and not merged["reflection_prompt"].strip():
@@ -362,7 +378,7 @@ class PartyClassBlock(CompletableXBlockMixin, CreditHoursMixin, StudioEditorMixi
         if not all(isinstance(p, str) for p in merged["key_points"]):
             errors["key_points"] = _("A list of texts is expected.")
         if not lecture.materials_valid(merged["materials"]):
-            errors["materials"] = _('Each material needs a "title" and an http(s) "url".')
+            errors["materials"] = _("Each material needs a title and an http(s) address.")
         if not all(isinstance(c, str) for c in merged["expected_organizations"]):
             errors["expected_organizations"] = _("A list of organisation codes is expected.")
         if "body" in values:

@@ -53,8 +53,7 @@ class WritingAssignmentBlock(CreditHoursMixin, StudioEditorMixin, PartyBlockMixi
                         minimum=1, maximum=assignments.HARD_MAX_CHARS, help=COUNTING_RULE_HELP)
     due = DateTime(display_name=gettext_lazy("Due"), default=None, scope=Scope.settings)
     rubric = List(display_name=gettext_lazy("Rubric"), default=[], scope=Scope.content, help=gettext_lazy(
-        'Criteria with levels and whole points, e.g. [{"name": "Content", "levels": '
-        '[{"name": "Excellent", "points": 40}, {"name": "Fair", "points": 20}]}]. '
+        "One criterion per row, each with at least two levels of whole points (e.g. Excellent 40, Fair 20). "
         "The maximum score is the sum of each criterion's highest level."))
     grading_flow = String(display_name=gettext_lazy("Grading flow"), default=assignments.DEFAULT_FLOW,
                           scope=Scope.settings, values=assignments.flow_values())
@@ -70,6 +69,15 @@ class WritingAssignmentBlock(CreditHoursMixin, StudioEditorMixin, PartyBlockMixi
     showcase_enabled = Boolean(display_name=gettext_lazy("Showcase excellent pieces"), default=True,
                                scope=Scope.settings)
     weight = Float(display_name=gettext_lazy("Problem weight"), default=1.0, scope=Scope.settings, minimum=0)
+
+    studio_rows = {
+        "rubric": {"columns": [
+            {"key": "name", "label": gettext_lazy("Criterion"), "kind": "text"},
+            {"key": "levels", "label": gettext_lazy("Levels"), "kind": "rows", "columns": [
+                {"key": "name", "label": gettext_lazy("Level"), "kind": "text"},
+                {"key": "points", "label": gettext_lazy("Points"), "kind": "int"}]}]},
+    }
+    studio_rich_text = ("prompt",)
 
     editable_fields = (
         "display_name", "kind", "prompt", "book_title", "book_author", "min_chars", "max_chars", "due", "rubric",

@@ -8,7 +8,7 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..core.lms import ledger_line_unit
+from ..core.lms import course_titles, ledger_line_unit
 from ..core.models import HourSource
 from ..core.registry import ExportKind, JobKind, LearningFileSection, LedgerSource, StaffTool
 from .discussions import local_time
@@ -22,7 +22,9 @@ def discussions_joined(user, year: int) -> tuple[list, list[list]]:
     members = (CaseMember.objects.filter(user=user, joined__year=year)
                .select_related("group__discussion", "analysis").annotate(score=Subquery(score)).order_by("joined"))
     columns = [_("Joined"), _("Case discussion"), _("Course"), _("Analysis posted"), _("Score")]
-    rows = [[local_time(m.joined), m.group.discussion.title, m.group.discussion.course_id,
+    members = list(members)
+    titles = course_titles(m.group.discussion.course_id for m in members)
+    rows = [[local_time(m.joined), m.group.discussion.title, titles.get(m.group.discussion.course_id, ""),
              local_time(m.analysis.created) if getattr(m, "analysis", None) else "",
              "" if m.score is None else f"{m.score.normalize():f}"] for m in members]
     return columns, rows
@@ -40,6 +42,6 @@ def register(registry) -> None:
     registry.add_staff_tool(StaffTool(
         key="case_discussion", label=_("Case discussions"),
         url=lambda course_id: reverse("party_training:case_discussions", kwargs={"course_id": course_id}),
-        count=count_discussions, order=40))
+        count=count_discussions, order=40, count_label=_("Discussions")))
     registry.add_job_kind(JobKind(model=CaseExportJob, run=run_export))
     registry.add_export(ExportKind(key="case_discussion", label=_("Case discussions"), sample=export_sample))

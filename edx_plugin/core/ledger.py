@@ -7,7 +7,7 @@ import hashlib
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -107,3 +107,9 @@ def ledger_lines(user_id: int, year: int | None = None) -> QuerySet[HourEntry]:
     if year is not None:
         lines = lines.filter(year=year)
     return lines.order_by("-date", "-id")
+
+
+def course_hours(user_id: int, course_id: str) -> Decimal:
+    """The hours a member earned in one course (all years, corrections included; one query)."""
+    total = HourEntry.objects.filter(user_id=user_id, course_id=course_id).aggregate(total=Sum("hours"))["total"]
+    return total or Decimal("0")

@@ -33,13 +33,16 @@ class LearningFileSection:
 @dataclass(frozen=True)
 class StaffTool:
     """A tool course staff use for a course: its name, ``url(course_id)`` and an optional
-    ``count(course_id)`` (e.g. pieces waiting to be graded)."""
+    ``count(course_id)`` (e.g. pieces waiting to be graded) with what it counts (``count_label``), and
+    optional ``links(course_id)``: ``(label, url)`` of its pages per component (live views, exports)."""
 
     key: str
     label: Any
     url: Callable[[str], str]
     count: Callable[[str], int] | None = None
     order: int = 100
+    count_label: Any = ""
+    links: Callable[[str], list[tuple[str, str]]] | None = None
 
 
 @dataclass(frozen=True)
@@ -123,7 +126,8 @@ class Registry:
         """The tools of one course with their links and counts, as a staff page lists them
         (one query per tool that counts)."""
         return [{"key": tool.key, "label": str(tool.label), "url": tool.url(course_id),
-                 "count": tool.count(course_id) if tool.count else None} for tool in self.staff_tools()]
+                 "count": tool.count(course_id) if tool.count else None, "count_label": str(tool.count_label),
+                 "links": tool.links(course_id) if tool.links else []} for tool in self.staff_tools()]
 
     def job_kind(self, label: str) -> JobKind:
         return self._jobs[label.lower()]

@@ -1,7 +1,7 @@
 """What knowledge contests (knowledge_contest) contribute to what gathers from every area: the
 ledger's "contest" lines link to the contest's unit, the learning file lists the member's counted
-contest results of the year, and course staff find the question banks among their tools. The live
-view belongs to one contest (reached from the block), so it is not a course-level tool."""
+contest results of the year, and course staff find among their tools the question banks and each
+contest's live view and results workbook."""
 from __future__ import annotations
 
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum, Value
@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..core.lms import ledger_line_unit
+from ..core.lms import course_components, course_titles, ledger_line_unit
 from ..core.models import HourSource
 from ..core.registry import ExportKind, JobKind, LearningFileSection, LedgerSource, StaffTool
 from .bank_files import export_bank
@@ -21,6 +21,18 @@ from .models import (AttemptStatus, ContestAnswer, ContestAttempt, ContestExport
                      ContestTitle, LiveAnswer, LiveGame, LivePlayer, Question, QuestionBank, QuestionType)
 
 SAMPLE_COURSE = "course-v1:Sample+KC+2026"
+
+
+def contest_links(course_id: str) -> list[tuple[str, str]]:
+    """Each contest of the course: its live view and its results workbook (the staff dashboard's links)."""
+    links = []
+    for usage_id, title in course_components(course_id, "knowledge_contest"):
+        name = title or _("Knowledge contest")
+        links.append((_("%(contest)s: live view") % {"contest": name},
+                      reverse("party_training:contest_live", kwargs={"usage_id": usage_id})))
+        links.append((_("%(contest)s: results (XLSX)") % {"contest": name},
+                      reverse("party_training:contest_results_export", kwargs={"usage_id": usage_id})))
+    return links
 
 def contest_results(user, year: int) -> tuple[list, list[list]]:
     """The member's counted contest results finished in ``year``, with their rank (one query: the
@@ -40,10 +52,12 @@ def contest_results(user, year: int) -> tuple[list, list[list]]:
                        "title", "attempt__score", "attempt__bonus")
                .order_by("attempt__finished"))
     columns = [_("Finished"), _("Knowledge contest"), _("Course"), _("Score"), _("Rank")]
+    results = list(results)
+    courses = course_titles(r["course_id"] for r in results)
     # The contest by its title (the id only as a last resort); the score against its true maximum,
     # a bonus apart.
     rows = [[timezone.localtime(r["attempt__finished"]).strftime("%Y-%m-%d %H:%M"),
-             r["title"] or str(_("Knowledge contest")), r["course_id"],
+             r["title"] or str(_("Knowledge contest")), courses.get(r["course_id"], ""),
              f"{r['attempt__score']:g} / {r['max_score']:g}" + (f" + {r['attempt__bonus']:g}" if r["attempt__bonus"]
                                                                 else ""),
              r["ahead"] + r["faster"] + 1] for r in results]
@@ -100,7 +114,13 @@ def register(registry) -> None:
         key="knowledge_contest", title=_("Knowledge contests this year"), rows=contest_results, order=20))
     registry.add_staff_tool(StaffTool(
         key="knowledge_contest_banks", label=_("Question banks"),
-        url=lambda course_id: reverse("party_training:contest_banks"), count=count_course_banks, order=20))
+        url=lambda course_id: reverse("party_training:contest_banks"), count=count_course_banks, order=20,
+        count_label=_("Question banks")))
+    registry.add_staff_tool(StaffTool(
+        key="knowledge_contest_live", label=_("Knowledge contests: live views and results"),
+        url=lambda course_id: reverse("party_training:contest_banks"),
+        count=lambda course_id: len(course_components(course_id, "knowledge_contest")), order=21,
+        count_label=_("Contests"), links=contest_links))
     registry.add_job_kind(JobKind(model=ContestExport, run=run_results_export))
     registry.add_export(ExportKind(key="knowledge_contest_bank", label=_("Question bank"), sample=bank_sample))
     registry.add_export(ExportKind(key="knowledge_contest_results", label=_("Contest results"), sample=results_sample))

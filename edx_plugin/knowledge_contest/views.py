@@ -4,7 +4,8 @@ check; every lookup, permission and write is a rule of the area's modules."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -214,7 +215,7 @@ def export_download(request, export_id: int):
 def reset(request, usage_id: str):
     """Remove one learner's attempts so they may start again (role: course staff)."""
     if not _staff_of_contest(request, usage_id):
-        return HttpResponseForbidden(_("Only course staff may do this."))
+        raise PermissionDenied(_("Only course staff may do this."))
     try:
         text, kind, status = reset_learner_named(usage_id, request.POST.get("username", ""))["message"], "success", 200
     except RuleError as exc:

@@ -35,6 +35,6 @@ def register(registry) -> None:
     registry.add_staff_tool(StaffTool(
         key="menu_selection", label=_("Menu selection"),
         url=lambda course_id: reverse("party_training:menu_course", kwargs={"course_id": course_id}),
-        count=menus_in_course, order=40))
+        count=menus_in_course, order=40, count_label=_("Menus")))
     registry.add_job_kind(JobKind(model=MenuAllocation, run=run_job))
     registry.add_export(ExportKind(key="menu_selection", label=_("Menu selection"), sample=export_sample))

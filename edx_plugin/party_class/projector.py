@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from django.urls import reverse
 from django.utils import translation
 
 from ..core import sign_in_code
@@ -14,18 +15,27 @@ from .sign_in import SignInRules, sign_in_count
 CODE_PARAMETER = "party_code"
 
 
-def sign_in_url(unit: str, host_url: str, fallback_unit: str, code: str) -> str:
-    """The unit's address with the code pre-filled: ``unit`` (the page that opened the projector) if
-    it is on this site (``host_url``), else ``fallback_unit``; relative addresses get this site."""
+def unit_address(unit: str, host_url: str, fallback_unit: str) -> str:
+    """Where the learner goes after signing in: ``unit`` (the page that opened the projector) if it is
+    on this site (``host_url``), else ``fallback_unit``; relative addresses get this site."""
     parts = urlsplit(unit)
     site = urlsplit(host_url)
     same_site = (parts.scheme in ("http", "https") and parts.netloc == site.netloc) or (
         not parts.scheme and not parts.netloc and unit.startswith("/"))
     if not (unit and same_site):
         parts = urlsplit(fallback_unit)
-    query = [(k, v) for k, v in parse_qsl(parts.query) if k != CODE_PARAMETER] + [(CODE_PARAMETER, code)]
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != CODE_PARAMETER]
     scheme, netloc = (parts.scheme, parts.netloc) if parts.netloc else (site.scheme, site.netloc)
     return urlunsplit((scheme, netloc, parts.path, urlencode(query), ""))
+
+
+def sign_in_url(usage_id: str, unit: str, host_url: str, fallback_unit: str, code: str) -> str:
+    """The QR code's address: the plugin's sign-in page of this class (outside the Learning MFE, whose
+    iframe a query string never reaches), with the code, and the unit to go on to afterwards."""
+    landing = urlsplit(host_url)._replace(
+        path=reverse("party_training:party_class_sign_in", kwargs={"usage_id": usage_id}),
+        query=urlencode({CODE_PARAMETER: code, "next": unit_address(unit, host_url, fallback_unit)}), fragment="")
+    return urlunsplit(landing)
 
 
 def projector_state(usage_id: str, rules: SignInRules, codes: list[str], *, unit: str, host_url: str,
@@ -34,7 +44,7 @@ def projector_state(usage_id: str, rules: SignInRules, codes: list[str], *, unit
     code, seconds_left, url, qr = "", 0, "", ""
     if rules.onsite:
         code, seconds_left = sign_in_code.current_code(usage_id, rules.code_period)
-        url = sign_in_url(unit, host_url, fallback_unit, code)
+        url = sign_in_url(usage_id, unit, host_url, fallback_unit, code)
         qr = sign_in_code.qr_svg(url, svg_class="party-class-qr-svg")
     return {"code": code, "seconds_left": seconds_left, "period": rules.code_period, "url": url,
             "qr_svg": qr, "count": sign_in_count(usage_id), "expected": expected_count(codes)}

@@ -1,16 +1,17 @@
 """What party classes (party_class) contribute to what gathers from every area: the ledger's
-"party class" lines link to the class's unit, and the learning file lists the classes a member
-signed in to that year. No staff tool: attendance and the projector are the block's own staff
-views (handlers of the block, with no page address outside the course)."""
+"party class" lines link to the class's unit, the learning file lists the classes a member
+signed in to that year, and course staff find the course's classes (projector, attendance) among
+their tools."""
 from __future__ import annotations
 
 from django.db.models import OuterRef, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..core.lms import ledger_line_unit
+from ..core.lms import course_components, course_titles, ledger_line_unit
 from ..core.models import HourEntry, HourSource
-from ..core.registry import ExportKind, LearningFileSection, LedgerSource
+from ..core.registry import ExportKind, LearningFileSection, LedgerSource, StaffTool
 from ..core.text import count_chars
 from .attendance import attendance, attendance_xlsx
 from .models import PartyClassReflection, PartyClassSignIn, ReflectionStatus, SignInMethod
@@ -27,7 +28,9 @@ def signed_in_classes(user, year: int) -> tuple[list, list[list]]:
                .annotate(title=Subquery(credited.values("note")[:1]), hours=Subquery(credited.values("hours")[:1]))
                .order_by("created"))
     columns = [_("Signed in at"), _("Party class"), _("Course"), _("Method"), _("Hours")]
-    rows = [[timezone.localtime(s.created).strftime("%Y-%m-%d %H:%M"), s.title or "", s.course_id,
+    signins = list(signins)
+    courses = course_titles(s.course_id for s in signins)
+    rows = [[timezone.localtime(s.created).strftime("%Y-%m-%d %H:%M"), s.title or "", courses.get(s.course_id, ""),
              method_label(s.method), "" if s.hours is None else f"{float(s.hours):g}"] for s in signins]
     return columns, rows
 
@@ -63,4 +66,9 @@ def register(registry) -> None:
     registry.add_learning_file_section(LearningFileSection(
         key="party_class_reflections", title=_("Reflections on party classes"), rows=reflections_of_the_year,
         order=11))
+    registry.add_staff_tool(StaffTool(
+        key="party_class", label=_("Party classes: projector and attendance"),
+        url=lambda course_id: reverse("party_training:party_class_course", kwargs={"course_id": course_id}),
+        count=lambda course_id: len(course_components(course_id, "party_class")), order=10,
+        count_label=_("Party classes")))
     registry.add_export(ExportKind(key="party_class_attendance", label=_("Attendance"), sample=attendance_sample))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..core import sign_in_code
+from ..core.conf import setting
 from .errors import PartyClassError
 from .learners import local_minute
 from .models import PartyClassSignIn, SignInMethod
@@ -22,13 +23,31 @@ MIN_CODE_PERIOD, MAX_CODE_PERIOD = sign_in_code.MIN_PERIOD, sign_in_code.MAX_PER
 
 @dataclass(frozen=True)
 class SignInRules:
-    """How a class takes sign-ins, as its author set it."""
+    """How a class takes sign-ins, as its author set it. A class held on site (on-site sign-in on)
+    takes only the rotating code shown in the room, never an online check-in; both are taken only
+    around the session (``session_start``/``session_end`` widened by the site's margin,
+    ``SIGN_IN_MARGIN_MINUTES``), online check-in inside its own window when the author set one."""
 
     online: bool = True
     online_start: datetime.datetime | None = None
     online_end: datetime.datetime | None = None
     onsite: bool = True
     code_period: int = 30
+    session_start: datetime.datetime | None = None
+    session_end: datetime.datetime | None = None
+
+    @property
+    def online_offered(self) -> bool:
+        return self.online and not self.onsite
+
+    def session_window(self) -> tuple[datetime.datetime | None, datetime.datetime | None]:
+        margin = datetime.timedelta(minutes=int(setting("SIGN_IN_MARGIN_MINUTES")))
+        return (self.session_start - margin if self.session_start else None,
+                self.session_end + margin if self.session_end else None)
+
+    def online_window(self) -> tuple[datetime.datetime | None, datetime.datetime | None]:
+        start, end = self.session_window()
+        return self.online_start or start, self.online_end or end
 
 
 def phase(start: datetime.datetime | None, end: datetime.datetime | None,
@@ -43,7 +62,7 @@ def phase(start: datetime.datetime | None, end: datetime.datetime | None,
 
 
 def online_open(rules: SignInRules, now: datetime.datetime | None = None) -> bool:
-    return rules.online and phase(rules.online_start, rules.online_end, now) == "open"
+    return rules.online_offered and phase(*rules.online_window(), now) == "open"
 
 
 def find_sign_in(user, usage_id: str) -> PartyClassSignIn | None:
@@ -58,16 +77,26 @@ def sign_in(user, course_id: str, usage_id: str, rules: SignInRules, *, method: 
         return existing, False
     now = now or timezone.now()
     if method == SignInMethod.ONLINE:
+        if rules.onsite:
+            raise PartyClassError(_("This class is held on site: sign in with the code shown in the room."))
         if not rules.online:
             raise PartyClassError(_("Online check-in is not offered for this class."))
-        window = phase(rules.online_start, rules.online_end, now)
+        start, end = rules.online_window()
+        window = phase(start, end, now)
         if window == "early":
-            raise PartyClassError(_("Online check-in has not opened yet."))
+            raise PartyClassError(_("Online check-in opens at %(time)s.") % {"time": local_minute(start)})
         if window == "late":
             raise PartyClassError(_("Online check-in has closed."))
     elif method == SignInMethod.ONSITE:
         if not rules.onsite:
             raise PartyClassError(_("On-site sign-in is not offered for this class."))
+        start, end = rules.session_window()
+        window = phase(start, end, now)
+        if window == "early":
+            raise PartyClassError(_("On-site sign-in opens at %(time)s, shortly before the class.")
+                                  % {"time": local_minute(start)})
+        if window == "late":
+            raise PartyClassError(_("On-site sign-in has closed: the class is over."))
         sign_in_code.verify_typed_code(usage_id, user.pk, rules.code_period, code, now)
     else:
         raise PartyClassError(_("Unknown way of signing in."))

@@ -28,6 +28,9 @@ DEFAULTS = {
     # yearly requirement expected by today (percent; 100 = pro rata of the days gone).
     "REMINDER_PERIOD_DAYS": 30,
     "REMINDER_BEHIND_PERCENT": 100,
+    # On-site sign-in of a party class with a session time opens this many minutes before the session
+    # starts and closes as long after it ends (online check-in too, when its own window is not set).
+    "SIGN_IN_MARGIN_MINUTES": 15,
     # Hosts an author may embed a video iframe from.
     "VIDEO_IFRAME_HOSTS": ["player.bilibili.com", "v.qq.com", "www.ixigua.com", "player.youku.com"],
 }
@@ -48,7 +51,15 @@ BEAT_SCHEDULE = {
 }
 
 
+FORMATS = "party_training.edx_plugin.formats"
+
+
 def plugin_settings(settings):
+    # Dates and numbers of zh-cn as Django's zh_Hans formats (core.locales has the catalogs' side).
+    paths = getattr(settings, "FORMAT_MODULE_PATH", None) or []
+    paths = [paths] if isinstance(paths, str) else list(paths)
+    if FORMATS not in paths:
+        settings.FORMAT_MODULE_PATH = paths + [FORMATS]
     merged = dict(DEFAULTS)
     merged.update(getattr(settings, "PARTY_TRAINING", {}) or {})
     settings.PARTY_TRAINING = merged

@@ -106,7 +106,9 @@ def register(registry) -> None:
     registry.add_staff_tool(StaffTool(
         key="writing_assignment", label=_("Grading queue"),
         url=lambda course_id: reverse("party_training:grading_queue", kwargs={"course_id": course_id}),
-        count=waiting_count, order=30))
+        count=waiting_count, order=30, count_label=_("Pieces waiting"),
+        links=lambda course_id: [(_("Grades (XLSX)"),
+                                  reverse("party_training:writing_export", kwargs={"course_id": course_id}))]))
     registry.add_job_kind(JobKind(model=WritingJob, run=run_job))
     registry.add_export(ExportKind(key="writing_assignment_grades", label=_("Grades"), sample=grades_sample))
     registry.add_export(ExportKind(key="writing_assignment_archive", label=_("Archive of all submissions"),

@@ -151,7 +151,7 @@ function CaseDiscussionBlock(runtime, element, args) {
     var list = el("ul", "party-case__levels");
     grade.rubric.forEach(function (criterion) {
       criterion.levels.forEach(function (level) {
-        if (level.chosen) { list.appendChild(el("li", "", criterion.name + ": " + level.name + " (" + level.points + ")")); }
+        if (level.chosen) { list.appendChild(el("li", "", gettext("%(criterion)s: %(level)s (%(points)s points)", {criterion: criterion.name, level: level.name, points: level.points}))); }
       });
     });
     body.appendChild(list);

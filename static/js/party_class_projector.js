@@ -17,7 +17,7 @@
     if (codeNode && state.code && codeNode.getAttribute("data-code") !== state.code) {
       codeNode.textContent = state.code;
       codeNode.setAttribute("data-code", state.code);
-      if (qrNode) { qrNode.innerHTML = state.qr_svg; }  /* server-generated SVG */
+      if (qrNode) { qrNode.innerHTML = state.qr_svg; qrNode.setAttribute("data-url", state.url); }  /* server-generated SVG */
     }
     secondsLeft = state.seconds_left;
     if (secondsNode) { secondsNode.textContent = String(secondsLeft); }

@@ -23,6 +23,7 @@ function WritingAssignmentBlock(runtime, element, args) {
      in the init arguments, whose JSON sits inside a <script> element). */
   var serverTitle = titleInput.value, serverText = textArea.value;
   var dirty = false, saving = false, timer = null, retryTimer = null, conflict = null, submitting = false;
+  var lengthProblem = "";
   var DEBOUNCE_MS = 1500, RETRY_MS = 10000;
   var tabId = Math.random().toString(36).slice(2);
 
@@ -52,6 +53,13 @@ function WritingAssignmentBlock(runtime, element, args) {
     if (args.maxChars && count > args.maxChars) { counter.classList.add("is-long"); note = " · " + gettext("Too long: please shorten it."); }
     else if (args.minChars && count < args.minChars) { counter.classList.add("is-short"); note = " · " + gettext("Too short to submit yet."); }
     counter.textContent = parts.join(" / ") + note;
+    /* Below the minimum or above the maximum the piece cannot be submitted: say so beside the button
+       instead of after the confirmation dialog. */
+    lengthProblem = note ? note.slice(3) : "";
+    if (submitButton) {
+      submitButton.disabled = submitting || Boolean(lengthProblem);
+      submitButton.title = lengthProblem;
+    }
   }
   function showConflict(body) {
     conflict = body;
@@ -162,6 +170,8 @@ function WritingAssignmentBlock(runtime, element, args) {
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
+    updateCounter();
+    if (lengthProblem) { PartyTraining.showMessage(message, lengthProblem, "error"); return; }
     if (!window.confirm(gettext("Submit your piece for grading? You can change it afterwards only if it is returned for revision."))) { return; }
     var choice = form.querySelector("input[name=showcase_choice]:checked");
     submitting = true;
@@ -177,7 +187,7 @@ function WritingAssignmentBlock(runtime, element, args) {
       window.setTimeout(function () { window.location.reload(); }, 400);
     }).catch(function (error) {
       submitting = false;
-      submitButton.disabled = false;
+      updateCounter();
       PartyTraining.showMessage(message, error.message, "error");
     });
   });

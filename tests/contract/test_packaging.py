@@ -13,13 +13,19 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(ROOT)],
-        check=True,
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-v", "-w", str(out), str(ROOT)],
+        check=True, capture_output=True, text=True,
     )
     (path,) = out.glob("openedx_party_training-*.whl")
     with zipfile.ZipFile(path) as archive:
+        archive.build_log = build.stdout + build.stderr
         yield archive
+
+
+def test_build_has_no_data_folder_warnings(wheel):
+    """Data folders (templates, catalogs) are package data, not packages setuptools would ignore."""
+    assert "would be ignored" not in wheel.build_log and "absent from the `packages`" not in wheel.build_log
 
 
 def test_only_one_top_level_package(wheel):

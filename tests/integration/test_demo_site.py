@@ -49,12 +49,18 @@ def test_instructor_gets_studio_editor_and_learner_does_not(demo, client):  # py
 def test_course_staff_find_the_tools_every_area_registered(demo, client):  # pylint: disable=unused-argument,redefined-outer-name
     course_id = CourseUnit.objects.first().course_id
     url = f"/courses/{course_id}/"
+    dashboard = f"/party-training/course/{course_id}/staff/"
     assert client.login(username="learner", password="demo1234")
-    assert "本课程的教学管理工具" not in client.get(url).content.decode()
+    assert dashboard not in client.get(url).content.decode()
+    refused = client.get(dashboard)
+    assert refused.status_code == 403 and "无权" in refused.content.decode()
     assert client.login(username="instructor", password="demo1234")
-    html = client.get(url).content.decode()
-    assert "本课程的教学管理工具" in html and "评阅队列" in html and "题库管理" in html and "案例研讨" in html
+    assert dashboard in client.get(url).content.decode()
+    html = client.get(dashboard).content.decode()
+    for name in ("评阅队列", "题库管理", "案例研讨", "菜单式选学", "党课", "知识竞赛"):
+        assert name in html, name
     assert f'href="/party-training/writing/{course_id}/"' in html
+    assert "2026年度党员集中学习" in html and course_id not in html.replace(f"/{course_id}/", "")
 
 
 def test_published_grades_and_completion_are_recorded_and_shown(demo, client):  # pylint: disable=unused-argument,redefined-outer-name
@@ -73,7 +79,8 @@ def test_published_grades_and_completion_are_recorded_and_shown(demo, client):  
     assert BlockEvent.objects.filter(user=learner, usage_id=str(key)).count() == 2
     assert client.login(username="learner", password="demo1234")
     html = client.get(f"/courses/{unit.course_id}/unit/welcome/").content.decode()
-    assert "平台记录的成绩与完成情况" in html and "max_value" in html and "completion" in html
+    assert "平台记录的成绩与完成情况" in html and "成绩：8 / 10" in html and "已完成" in html
+    assert "max_value" not in html and "{" not in html.split("平台记录的成绩与完成情况")[1].split("</section>")[0]
 
 
 def test_user_service_gives_the_lms_attributes(demo):  # pylint: disable=unused-argument,redefined-outer-name

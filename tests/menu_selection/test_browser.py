@@ -97,7 +97,7 @@ def test_pick_refused_succeed_gated_unit_then_waitlist_and_promotion(browser, li
     login(staff_page, live_server.url, "teacher_m")
     staff_page.goto(menu_url)
     staff_page.click("text=名额、候补与调整（管理）")
-    assert "第一支部: 2" in staff_page.content() and "张学员" in staff_page.content()
+    assert "第一支部：2" in staff_page.content() and "张学员" in staff_page.content()
     screenshot(staff_page, "menu_selection_staff_desktop")
     # The Studio editor: add a row, move it up, save; the menu follows at once.
     staff_page.goto(menu_url + "?view=studio")

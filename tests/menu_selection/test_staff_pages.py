@@ -43,7 +43,7 @@ def test_options_learners_moves_close_and_export(people, client):
     menu = Menu.objects.get()
     client.force_login(people["staff"])
     html = client.get(pages(menu)[1]).content.decode()
-    assert "2 / 2" in html and "第一支部: 1" in html and "第二支部: 1" in html and "张三" in html
+    assert "2 / 2" in html and "第一支部：1" in html and "第二支部：1" in html and "张三" in html
     # Move Alice from a to b: b is full, refused and nothing changes.
     action = pages(menu)[1] + "action/"
     response = client.post(action, {"action": "move", "user": people["alice"].pk, "from": "a", "to": "b",

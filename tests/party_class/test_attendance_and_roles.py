@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from party_training.xblocks.party_class import PartyClassBlock
 from tests.conftest import call_handler, load_block
+from tests.party_class.conftest import sign_in_on_site
 
 
 def handlers():
@@ -19,8 +20,8 @@ def handlers():
 
 @pytest.mark.django_db
 def test_attendance_by_branch(block_id, people):
-    call_handler(block_id, "sign_in", people["a"], {"method": "online"})
-    call_handler(block_id, "sign_in", people["outsider"], {"method": "online"})
+    sign_in_on_site(block_id, people["a"])
+    sign_in_on_site(block_id, people["outsider"])
     status, report = call_handler(block_id, "attendance", people["staff"], method="GET")
     assert status == 200
     assert (report["signed_total"], report["expected_total"], report["missing_total"]) == (2, 4, 3)
@@ -49,7 +50,7 @@ def test_attendance_queries_do_not_grow_with_the_roster(block_id, people, make_u
     for n in range(30):
         user = make_user(f"m{n}", org=tree["b2"])
         if n % 2:
-            call_handler(block_id, "sign_in", user, {"method": "online"})
+            sign_in_on_site(block_id, user)
     with CaptureQueriesContext(connection) as big:
         client.get(url)
     assert len(big) == len(small)
@@ -57,7 +58,7 @@ def test_attendance_queries_do_not_grow_with_the_roster(block_id, people, make_u
 
 @pytest.mark.django_db
 def test_attendance_xlsx_export(block_id, people):
-    call_handler(block_id, "sign_in", people["a"], {"method": "online"})
+    sign_in_on_site(block_id, people["a"])
     client = Client()
     client.force_login(people["staff"])
     response = client.get(f"/xblock/{block_id}/handler/attendance_xlsx")

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from tests.conftest import COURSE_ID, load_block, login, screenshot
+from tests.party_class.conftest import SESSION_END, SESSION_START
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,10 +15,10 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
 ALLOWED_LATIN = {"English", "QR"}
 
-OLX = """
+OLX = f"""
 <party_class url_name="pc_browser" display_name="专题党课：学党章 守党规 做合格党员"
     lecturer_name="王建国" lecturer_position="党委书记" lecturer_organization="示范党委"
-    schedule="live" session_start="2026-12-01T09:00:00+08:00" session_end="2026-12-01T11:00:00+08:00"
+    schedule="live" session_start="{SESSION_START.isoformat()}" session_end="{SESSION_END.isoformat()}"
     credit_hours="2.0" require_signin="true" require_content="true" require_reflection="true"
     reflection_min_chars="30" onsite_code_period="60">
   <body><p>党章是党的根本大法，是全党必须共同遵守的根本行为规范。</p></body>
@@ -85,15 +86,19 @@ def test_sign_in_question_vote_answer(browser, live_server, people):
     # The projector's live count follows.
     projector.wait_for_function("document.querySelector('.pc-count').textContent === '1'", timeout=10000)
 
-    # Learner B arrives through the QR code's address (code pre-filled), signs in and upvotes.
+    # Learner B scans the QR code before signing in to the site: the plugin's sign-in page (outside the
+    # Learning MFE's iframe) sends them to log in, comes back, signs them in and goes on to the unit.
     b_ctx, learner_b = new_page(browser, PHONE, errors)
-    login(learner_b, live_server.url, "bob")
-    qr_code = projector.get_attribute(".pc-code-big", "data-code")
-    learner_b.goto(f"{unit_url}?party_code={qr_code}")
-    assert learner_b.input_value(".pc-code") == qr_code
-    learner_b.click(".pc-onsite-form button[type=submit]")
-    learner_b.wait_for_selector(".pc-signin-forms", state="hidden")
-    assert "签到成功" in learner_b.inner_text(".pc-signin-status")
+    qr_url = projector.get_attribute(".pc-projector-qr", "data-url")
+    assert "/party-training/class/" in qr_url and "party_code=" in qr_url
+    learner_b.goto(qr_url)
+    assert "/login/" in learner_b.url
+    learner_b.fill("#id_username", "bob")
+    learner_b.fill("#id_password", "pw")
+    learner_b.click("button[type=submit]")
+    learner_b.wait_for_url(lambda url: "/unit/pc_unit/" in url, timeout=15000)
+    learner_b.wait_for_selector(".pc-signin-status")
+    assert "签到（现场签到码）" in learner_b.inner_text(".pc-signin-status")
     learner_b.click(".pc-q[data-question] .pc-vote")
     learner_b.wait_for_selector(".pc-vote.pc-vote--on")
     assert "1 人赞同" in learner_b.inner_text(".pc-vote")

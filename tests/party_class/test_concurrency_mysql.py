@@ -52,7 +52,7 @@ def test_concurrent_completion_is_published_and_credited_once(people):
     usage_id = load_block('<party_class url_name="cc" require_signin="true" require_content="true" '
                           'credit_hours="3.0"/>')
     learner = people["a"]
-    sign_in.sign_in(learner, "c", usage_id, sign_in.SignInRules(), method="online")
+    sign_in.sign_in(learner, "c", usage_id, sign_in.SignInRules(onsite=False), method="online")
     results = race_handlers([(learner, usage_id, "content_done", {})] * THREADS)
     assert all(status == 200 and body["requirements"]["completed"] for status, body in results), results
     assert len(events(learner, usage_id, "completion")) == 1

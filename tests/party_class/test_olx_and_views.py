@@ -10,7 +10,7 @@ from party_training.edx_plugin.party_class.lecture import video_embed
 from party_training.xblocks.party_class import PartyClassBlock
 from tests.conftest import COURSE_ID, call_handler, export_olx, get_block, load_block
 
-from .conftest import FULL_OLX
+from .conftest import FULL_OLX, SESSION_START
 
 # A non-default value for every editable field: a new field without OLX support fails here.
 EVERY_FIELD = {
@@ -25,7 +25,7 @@ EVERY_FIELD = {
     "reflection_max_score": 20.0, "questions_enabled": False,
     "questions_open": datetime.datetime(2026, 11, 30, 0, 0, tzinfo=datetime.timezone.utc),
     "questions_close": datetime.datetime(2026, 12, 2, 0, 0, tzinfo=datetime.timezone.utc),
-    "answers_need_publish": False, "allow_anonymous": False, "online_signin": False,
+    "answers_need_publish": False, "allow_anonymous": False, "online_signin": True,
     "online_signin_start": datetime.datetime(2026, 12, 1, 0, 30, tzinfo=datetime.timezone.utc),
     "online_signin_end": datetime.datetime(2026, 12, 1, 4, 0, tzinfo=datetime.timezone.utc),
     "onsite_signin": False, "onsite_code_period": 45, "expected_organizations": ["PC-B1", "PC-B2"],
@@ -58,7 +58,7 @@ def test_every_field_round_trips_through_olx():
 def test_olx_import_sanitizes_body_and_reads_local_times():
     block = get_block(load_block(FULL_OLX))
     assert "<script>" not in block.body and "<strong>根本大法</strong>" in block.body
-    assert block.session_start == datetime.datetime(2026, 12, 1, 1, 0, tzinfo=datetime.timezone.utc)
+    assert block.session_start == SESSION_START
     assert block.key_points == ["第一点", "第二点"] and block.expected_organizations == ["PC"]
 
 

@@ -10,6 +10,7 @@ from party_training.edx_plugin.core import sign_in_code
 from tests.conftest import call_handler, get_block, load_block
 
 from .conftest import events
+from tests.party_class.conftest import sign_in_on_site
 
 LONG = "通过学习党章，我深刻认识到做一名合格党员必须时刻牢记入党誓词。"
 
@@ -91,7 +92,7 @@ def test_completion_published_and_hours_credited_exactly_once(block_id, people):
     status, body = call_handler(block_id, "submit_reflection", learner, {"text": LONG})
     assert body["requirements"] == {"signin": True, "content": True, "reflection": True, "completed": True}
     call_handler(block_id, "content_done", learner)
-    call_handler(block_id, "sign_in", learner, {"method": "online"})
+    sign_in_on_site(block_id, learner)
     assert [e.data for e in events(learner, block_id, "completion")] == [{"completion": 1.0}]
     [entry] = HourEntry.objects.filter(user=learner)
     assert entry.hours == Decimal("2.5") and entry.source_kind == "party_class" and entry.usage_id == block_id
@@ -101,7 +102,7 @@ def test_completion_published_and_hours_credited_exactly_once(block_id, people):
 @pytest.mark.django_db
 def test_completion_follows_the_configured_requirements(people):
     usage_id = load_block('<party_class url_name="c2" require_signin="true" require_content="false" '
-                          'require_reflection="false" credit_hours="0.0"/>')
+                          'require_reflection="false" credit_hours="0.0" online_signin="true" onsite_signin="false"/>')
     call_handler(usage_id, "sign_in", people["a"], {"method": "online"})
     assert len(events(people["a"], usage_id, "completion")) == 1
     assert not HourEntry.objects.filter(user=people["a"]).exists(), "0 hours: nothing credited"

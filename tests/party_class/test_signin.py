@@ -4,6 +4,7 @@ projector page with its QR code."""
 import datetime
 import json
 import re
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import pytest
 from django.test import Client, override_settings
@@ -14,6 +15,7 @@ from django.utils import timezone
 from party_training.edx_plugin.party_class.models import PartyClassSignIn
 from party_training.edx_plugin.core import sign_in_code
 from tests.conftest import call_handler, get_block, load_block
+from tests.party_class.conftest import sign_in_on_site
 
 NOW = datetime.datetime(2026, 12, 1, 1, 0, 10, tzinfo=datetime.timezone.utc)
 
@@ -103,14 +105,15 @@ def test_guessing_is_rate_limited_per_learner(block_id, people):
 
 @pytest.mark.django_db
 def test_online_check_in_window(people):
-    usage_id = load_block('<party_class url_name="win" online_signin_start="2000-01-01T00:00:00+00:00" '
+    online = 'online_signin="true" onsite_signin="false"'
+    usage_id = load_block(f'<party_class url_name="win" {online} online_signin_start="2000-01-01T00:00:00+00:00" '
                           'online_signin_end="2000-01-02T00:00:00+00:00"/>')
     status, body = call_handler(usage_id, "sign_in", people["a"], {"method": "online"})
     assert status == 400 and body["error"]
-    usage_id = load_block('<party_class url_name="win2" online_signin_start="2099-01-01T00:00:00+00:00"/>')
+    usage_id = load_block(f'<party_class url_name="win2" {online} online_signin_start="2099-01-01T00:00:00+00:00"/>')
     status, body = call_handler(usage_id, "sign_in", people["a"], {"method": "online"})
     assert status == 400
-    usage_id = load_block('<party_class url_name="open"/>')
+    usage_id = load_block(f'<party_class url_name="open" {online}/>')
     status, body = call_handler(usage_id, "sign_in", people["a"], {"method": "online"})
     assert status == 200 and body["signin"]["method"] == "online"
 
@@ -139,7 +142,7 @@ def test_sign_in_runs_a_bounded_number_of_queries(block_id, people):
 
 @pytest.mark.django_db
 def test_projector_page_shows_code_qr_and_count(block_id, people):
-    call_handler(block_id, "sign_in", people["b"], {"method": "online"})
+    sign_in_on_site(block_id, people["b"])
     unit = "http://testserver/courses/x/unit/u/"
     status, html = call_handler(block_id, "projector", people["staff"], {"unit": unit}, method="GET")
     assert status == 200 and "<svg" in html and "pc-code-big" in html
@@ -147,7 +150,10 @@ def test_projector_page_shows_code_qr_and_count(block_id, people):
     assert sign_in_code.check_code(block_id, 30, code) == "valid"
     status, state = call_handler(block_id, "projector_state", people["staff"], {"unit": unit}, method="GET")
     assert state["count"] == 1 and state["expected"] == 4
-    assert state["url"] == f"{unit}?party_code={state['code']}"
+    landing = urlsplit(state["url"])
+    assert (landing.scheme, landing.netloc) == ("http", "testserver")
+    assert unquote(landing.path) == f"/party-training/class/{block_id}/sign-in/"
+    assert dict(parse_qsl(landing.query)) == {"party_code": state["code"], "next": unit}
     assert state["qr_svg"].startswith("<svg")
 
 
@@ -155,7 +161,8 @@ def test_projector_page_shows_code_qr_and_count(block_id, people):
 def test_projector_url_refuses_other_sites(block_id, people):
     status, state = call_handler(block_id, "projector_state", people["staff"],
                                  {"unit": "https://phishing.example.com/"}, method="GET")
-    assert state["url"].startswith("http://testserver/courses/") and "jump_to" in state["url"]
+    after = dict(parse_qsl(urlsplit(state["url"]).query))["next"]
+    assert after.startswith("http://testserver/courses/") and "jump_to" in after
     assert "phishing" not in state["url"]
 
 
@@ -179,3 +186,58 @@ def test_every_lms_process_agrees_on_the_code(block_id):
     second = get_block(block_id)
     assert sign_in_code.current_code(first.usage_id_str, first.onsite_code_period)[0] == \
         sign_in_code.current_code(second.usage_id_str, second.onsite_code_period)[0]
+
+
+@pytest.mark.django_db
+def test_a_class_held_on_site_takes_only_the_code(block_id, people):
+    status, body = call_handler(block_id, "sign_in", people["a"], {"method": "online"})
+    assert status == 400 and "现场" in body["error"] and "签到码" in body["error"]
+    assert not PartyClassSignIn.objects.filter(usage_id=block_id).exists()
+    # Even a class saved with both switched on (before this rule) takes no online check-in.
+    both = load_block('<party_class url_name="both" online_signin="true" onsite_signin="true"/>')
+    assert call_handler(both, "sign_in", people["a"], {"method": "online"})[0] == 400
+    assert call_handler(both, "sign_in", people["a"], {"method": "onsite", "code": _code(both)})[0] == 200
+
+
+def _class_at(url_name: str, start: datetime.datetime, hours: int = 2, extra: str = "") -> str:
+    end = start + datetime.timedelta(hours=hours)
+    return load_block(f'<party_class url_name="{url_name}" session_start="{start.isoformat()}" '
+                      f'session_end="{end.isoformat()}" {extra}/>')
+
+
+@pytest.mark.django_db
+def test_on_site_code_only_around_the_session_with_the_sites_margin(people):
+    now = timezone.now()
+    later = _class_at("later", now + datetime.timedelta(hours=3))
+    status, body = call_handler(later, "sign_in", people["a"], {"method": "onsite", "code": _code(later)})
+    assert status == 400 and "开放" in body["error"]
+    over = _class_at("over", now - datetime.timedelta(hours=5))
+    status, body = call_handler(over, "sign_in", people["a"], {"method": "onsite", "code": _code(over)})
+    assert status == 400 and "结束" in body["error"]
+    # 10 minutes before the start: inside the default margin (15), outside a margin of 5.
+    soon = _class_at("soon", now + datetime.timedelta(minutes=10))
+    with override_settings(PARTY_TRAINING={"SIGN_IN_MARGIN_MINUTES": 5}):
+        assert call_handler(soon, "sign_in", people["a"], {"method": "onsite", "code": _code(soon)})[0] == 400
+    assert call_handler(soon, "sign_in", people["a"], {"method": "onsite", "code": _code(soon)})[0] == 200
+    assert sign_in_code.wrong_guesses(soon, people["a"].pk) == 0, "a closed window is not a wrong guess"
+
+
+@pytest.mark.django_db
+def test_online_check_in_follows_the_session_when_it_has_no_window(people):
+    online = 'online_signin="true" onsite_signin="false"'
+    later = _class_at("olater", timezone.now() + datetime.timedelta(hours=3), extra=online)
+    status, body = call_handler(later, "sign_in", people["a"], {"method": "online"})
+    assert status == 400 and "开放" in body["error"]
+    now_on = _class_at("onow", timezone.now() - datetime.timedelta(minutes=20), extra=online)
+    assert call_handler(now_on, "sign_in", people["a"], {"method": "online"})[0] == 200
+
+
+@pytest.mark.django_db
+def test_studio_editor_refuses_both_ways_and_says_why(block_id, people):
+    status, body = call_handler(block_id, "studio_submit", people["staff"],
+                                {"values": {"online_signin": True, "onsite_signin": True}})
+    assert status == 400 and "online_signin" in body["fields"] and "现场" in body["fields"]["online_signin"]
+    from django.utils import translation  # pylint: disable=import-outside-toplevel
+    with translation.override("zh-cn"):
+        help_text = str(get_block(block_id, people["staff"]).fields["onsite_signin"].help)
+    assert "投影" in help_text and "不提供在线签到" in help_text

@@ -38,7 +38,14 @@ def test_write_reload_submit_return_revise_approve(browser, live_server, make_us
     login(page, live_server.url, "learner_b")
     page.goto(unit_url)
     page.fill("input[name=title]", "我的学习体会")
+    # Below the minimum length (10) the button says why and stays off: no dialog, then a refusal.
+    dialogs = []
+    page.on("dialog", lambda dialog: dialogs.append(dialog.message))
+    page.fill("textarea[name=text]", "太短")
+    assert page.is_disabled("button[data-action=submit]")
+    assert "字数不足" in page.text_content(".party-writing__count") and dialogs == []
     _save_draft(page, DRAFT)
+    assert page.is_enabled("button[data-action=submit]")
     page.reload()
     assert page.input_value("textarea[name=text]") == DRAFT  # nothing lost on reload
     assert page.input_value("input[name=title]") == "我的学习体会"

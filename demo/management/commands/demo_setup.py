@@ -2,12 +2,13 @@
 
 Safe to run again: users are updated, the roster re-import updates, the course reloads.
 """
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from demo.olx import load_course
 from demo.rotation_demo import load_rotation_demo
@@ -41,6 +42,7 @@ class Command(BaseCommand):
             if not result.ok:
                 raise CommandError("\n".join(str(e) for e in result.errors))
         course_id = load_course(FIXTURES / "demo_course" / "course.xml")
+        self._class_is_on_now(course_id)
         load_bank_fixtures(FIXTURES / "question_banks", course_id)
         self._users(course_id)
         load_rotation_demo()
@@ -49,6 +51,26 @@ class Command(BaseCommand):
             f"instructor (course staff), orgadmin (organisation admin of the demo committee) or admin (site admin); "
             f"the password of each is {PASSWORD}."
         ))
+
+    @staticmethod
+    def _class_is_on_now(course_id):
+        """The demo's party classes take place now (from half an hour ago for two hours), so their
+        on-site sign-in, open only around the session, can be tried whenever the demo is set up."""
+        from django.contrib.auth.models import AnonymousUser  # pylint: disable=import-outside-toplevel
+        from opaque_keys.edx.keys import CourseKey, UsageKey  # pylint: disable=import-outside-toplevel
+
+        from demo.models import CourseUnit  # pylint: disable=import-outside-toplevel
+        from demo.runtime import DemoRuntime  # pylint: disable=import-outside-toplevel
+
+        start = timezone.now().replace(second=0, microsecond=0) - timedelta(minutes=30)
+        runtime = DemoRuntime(AnonymousUser(), CourseKey.from_string(course_id))
+        for unit in CourseUnit.objects.filter(course_id=course_id):
+            for usage_id in unit.children:
+                key = UsageKey.from_string(usage_id)
+                if key.block_type == "party_class":
+                    block = runtime.get_block(key)
+                    block.session_start, block.session_end = start, start + timedelta(hours=2)
+                    block.save()
 
     def _users(self, course_id):
         User = get_user_model()
