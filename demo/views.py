@@ -142,6 +142,7 @@ def bench_insert(request):
     return JsonResponse({"saved": True})
 
 
+@login_required
 @xframe_options_sameorigin
 def render_xblock(request, usage_id):
     """The LMS's ``render_xblock``: one component's student view alone, for the MFE's iframe (only for a

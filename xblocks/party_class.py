@@ -20,7 +20,7 @@ from xblock.fields import Boolean, DateTime, Float, Integer, List, Scope, String
 from party_training.edx_plugin.core import lms, xlsx
 from party_training.edx_plugin.core.text import COUNTING_RULE_HELP, count_chars
 from party_training.edx_plugin.party_class import attendance as attendance_rules
-from party_training.edx_plugin.party_class import completion, lecture, projector, questions
+from party_training.edx_plugin.party_class import completion, lecture, projector, questions, studio_checks
 from party_training.edx_plugin.party_class import reflections as reflection_rules
 from party_training.edx_plugin.party_class import sign_in as signin_rules
 from party_training.edx_plugin.party_class.errors import PartyClassError
@@ -354,33 +354,7 @@ class PartyClassBlock(CompletableXBlockMixin, CreditHoursMixin, StudioEditorMixi
     def validate_studio_values(self, values: dict) -> dict:
         """Checks across fields (bounds come from the fields themselves)."""
         merged = {name: values.get(name, getattr(self, name)) for name in self.editable_fields}
-        video_problem = lecture.video_error(merged["video_url"])
-        errors = {"video_url": video_problem} if video_problem else {}
-        for start, end in (("session_start", "session_end"), ("online_signin_start", "online_signin_end"),
-                           ("questions_open", "questions_close")):
-            if merged[start] and merged[end] and merged[end] <= merged[start]:
-                errors[end] = _("The end must be later than the start.")
-        if str(merged["lecturer_id"]).strip() and lecture.pool_lecturer(merged["lecturer_id"]) is None:
-            errors["lecturer_id"] = _("There is no such lecturer in the pool.")
-        if merged["schedule"] not in ("live", "recorded"):
-            errors["schedule"] = _("This value is not valid.")
-        if not merged["reflection_max_score"] > 0:
-            errors["reflection_max_score"] = _("Greater than 0 and at most 1000.")
-        if not any(merged[name] for name in ("require_signin", "require_content", "require_reflection")):
-            errors["require_content"] = _("Choose at least one requirement for completion.")
-        if merged["online_signin"] and merged["onsite_signin"]:
-            errors["online_signin"] = _("A class held on site takes only the code shown in the room: switch online "
-                                        "check-in off, or on-site sign-in off for a class followed online.")
-        if merged["require_signin"] and not (merged["online_signin"] or merged["onsite_signin"]):
-            errors["require_signin"] = _("Signing in is required, but neither online nor on-site sign-in is offered.")
-        if merged["require_reflection"] and not merged["reflection_prompt"].strip():
-            errors["reflection_prompt"] = _("A reflection is required: write the prompt.")
-        if not all(isinstance(p, str) for p in merged["key_points"]):
-            errors["key_points"] = _("A list of texts is expected.")
-        if not lecture.materials_valid(merged["materials"]):
-            errors["materials"] = _("Each material needs a title and an http(s) address.")
-        if not all(isinstance(c, str) for c in merged["expected_organizations"]):
-            errors["expected_organizations"] = _("A list of organisation codes is expected.")
+        errors = studio_checks.cross_field_errors(merged)
         if "body" in values:
             values["body"] = lecture.lecture_html(values["body"])
         return errors

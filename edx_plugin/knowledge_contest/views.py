@@ -19,7 +19,7 @@ from party_training.resources import read_static
 from ..core.errors import RuleError
 from ..core.pages import XLSX_CONTENT_TYPE, render_page, xlsx_response
 from ..core.permissions import is_course_staff, is_site_admin
-from ..core.lms import unit_url
+from ..core.lms import course_titles, unit_url
 from . import bank_files, banks, exports, live_games, live_payloads, questions, titles
 from .attempts import reset_learner_named
 from .item_analysis import HARDEST_MIN_ANSWERS, item_analysis, live_stats
@@ -64,8 +64,12 @@ def banks_page(request):
             error = exc.message
         else:
             return redirect("party_training:contest_bank", bank_id=bank.pk)
+    listed = list(banks.bank_list(request.user))
+    titles_of = course_titles(bank.course_id for bank in listed)
+    for bank in listed:  # the course by its title, as people know it
+        bank.course_title = titles_of.get(bank.course_id, "")
     return render_page(request, "knowledge_contest/banks.html", {
-        "banks": banks.bank_list(request.user), "error": error, "form": form,
+        "banks": listed, "error": error, "form": form,
         "site_admin": is_site_admin(request.user),
     }, status=400 if error else 200)
 
