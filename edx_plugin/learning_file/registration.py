@@ -3,7 +3,6 @@ self-study lines link to the self-study log, and the file's XLSX is an export th
 test checks."""
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,10 +14,12 @@ from .self_study import add_entry
 
 
 def self_study_link(entry) -> str:
-    """The self-study log the line stands for (lines of the log; other self-study lines have no page)."""
+    """The self-study log the line stands for (lines of the log; other self-study lines have no page). It
+    is on the page that lists the line, whoever reads it (the member, or an admin opening their file),
+    so the link stays on that page."""
     if not entry.source_ref.startswith("self_study_log:"):
         return ""
-    return reverse("party_training:learning_file") + f"?year={entry.year}#party-self-study"
+    return f"?year={entry.year}#party-self-study"
 
 
 def file_sample(text: str, member) -> dict[str, bytes]:

@@ -70,3 +70,12 @@ def test_user_text_is_escaped(client, make_user, make_org):
     client.force_login(user)
     html = client.get("/party-training/my/").content.decode()
     assert payload not in html and "&lt;script&gt;" in html
+
+
+def test_the_self_study_line_links_to_the_log_on_the_page_that_lists_it():
+    """An admin reading a member's file follows the line to that member's log, not their own."""
+    from types import SimpleNamespace  # pylint: disable=import-outside-toplevel
+
+    from party_training.edx_plugin.learning_file.registration import self_study_link  # pylint: disable=import-outside-toplevel
+    assert self_study_link(SimpleNamespace(source_ref="self_study_log:7", year=2026)) == "?year=2026#party-self-study"
+    assert self_study_link(SimpleNamespace(source_ref="other", year=2026)) == ""
