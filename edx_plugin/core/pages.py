@@ -2,11 +2,13 @@
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.http import content_disposition_header
 from django.middleware.csrf import get_token
 from django.utils import translation
 from django.utils.translation import gettext as _
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import UsageKey
 
 from party_training.resources import read_static, render_template
 
@@ -56,3 +58,14 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+def block_key_or_404(usage_id: str, block_type: str):
+    """The usage key a page's address names, when it is a block of ``block_type``; otherwise 404."""
+    try:
+        key = UsageKey.from_string(usage_id)
+    except InvalidKeyError as exc:
+        raise Http404 from exc
+    if key.block_type != block_type:
+        raise Http404
+    return key

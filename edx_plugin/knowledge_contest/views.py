@@ -11,13 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from opaque_keys import InvalidKeyError
-from opaque_keys.edx.keys import UsageKey
 
 from party_training.resources import read_static
 
 from ..core.errors import RuleError
-from ..core.pages import XLSX_CONTENT_TYPE, render_page, xlsx_response
+from ..core.pages import XLSX_CONTENT_TYPE, block_key_or_404, render_page, xlsx_response
 from ..core.permissions import is_course_staff, is_site_admin
 from ..core.lms import course_titles, unit_url
 from . import bank_files, banks, exports, live_games, live_payloads, questions, titles
@@ -36,15 +34,6 @@ def _refused(request, exc: RuleError) -> HttpResponse:
         raise Http404(exc.message)
     return _forbidden(request)
 
-
-def _contest_key(usage_id: str):
-    try:
-        key = UsageKey.from_string(usage_id)
-    except InvalidKeyError as exc:
-        raise Http404 from exc
-    if key.block_type != "knowledge_contest":
-        raise Http404
-    return key
 
 
 # --- question banks -----------------------------------------------------------------------------
@@ -145,7 +134,7 @@ def bank_template(request):
 
 # --- a contest: live view, results ---------------------------------------------------------------
 def _staff_of_contest(request, usage_id: str) -> bool:
-    key = _contest_key(usage_id)
+    key = block_key_or_404(usage_id, "knowledge_contest")
     return is_course_staff(request.user, str(key.context_key))
 
 
@@ -195,7 +184,7 @@ def results_export(request, usage_id: str):
         return _forbidden(request)
     live_export = reverse("party_training:contest_live", kwargs={"usage_id": usage_id}) + "#kc-export"
     if request.method == "POST":
-        exports.request_results_export(usage_id, str(_contest_key(usage_id).context_key), request.user)
+        exports.request_results_export(usage_id, str(block_key_or_404(usage_id, "knowledge_contest").context_key), request.user)
         return redirect(live_export)
     if exports.needs_background_export(usage_id):
         return redirect(live_export)

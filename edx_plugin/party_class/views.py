@@ -5,29 +5,17 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404
 from django.utils.http import url_has_allowed_host_and_scheme
-from opaque_keys import InvalidKeyError
-from opaque_keys.edx.keys import UsageKey
 
 from party_training.resources import read_static
 
 from ..core import lms
 from ..core.js_catalog import js_catalog
-from ..core.pages import render_page
+from ..core.pages import block_key_or_404, render_page
 from ..core.permissions import is_course_staff
 from .models import PartyClassSignIn
 from .projector import CODE_PARAMETER
 
-
-def _party_class_key(usage_id: str) -> UsageKey:
-    try:
-        key = UsageKey.from_string(usage_id)
-    except InvalidKeyError as exc:
-        raise Http404 from exc
-    if key.block_type != "party_class":
-        raise Http404
-    return key
 
 
 @login_required
@@ -35,7 +23,7 @@ def sign_in_page(request, usage_id: str):
     """The page a party class's QR code opens (role: any signed-in learner; one who is not signed in to
     the site logs in first and comes back here). It signs the learner in through the block's own
     sign-in handler, so the class's rules (on-site code, window) decide, then goes on to the unit."""
-    key = _party_class_key(usage_id)
+    key = block_key_or_404(usage_id, "party_class")
     course_id = str(key.course_key)
     unit = request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(unit, allowed_hosts={request.get_host()},
