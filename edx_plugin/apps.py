@@ -49,3 +49,7 @@ class PartyTrainingConfig(AppConfig):
                     raise
                 continue  # an area with nothing to contribute
             module.register(registry)
+        # Register the Celery tasks in every process, not only in workers: the platform's Celery app
+        # autodiscovers ``<app>.tasks`` when a worker starts, and a web process that queues a job sends
+        # it by name (core.jobs.enqueue), which needs the task registered there too.
+        import_module(f"{self.name}.tasks")

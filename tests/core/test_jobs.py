@@ -2,7 +2,11 @@
 delivery runs nothing), progress with a heartbeat, failure with a translated message, dead workers
 swept to "failed", old job files deleted by the scheduled sweep and its command."""
 import datetime
+import os
+import subprocess
+import sys
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -143,3 +147,15 @@ def test_old_job_files_are_deleted_by_the_scheduled_sweep_and_the_command(work, 
 def test_every_area_job_model_is_registered():
     labels = {kind.model._meta.label_lower for kind in registry.job_kinds()}
     assert labels >= {"party_training.contestexport", "party_training.writingjob", "party_training.rosterimportjob"}
+
+
+def test_a_fresh_web_process_knows_the_job_task_by_name():
+    """A web process (no worker started, nothing imported but Django's setup) can queue a job: the
+    task core.jobs.enqueue sends by name is registered when the app is ready."""
+    script = ("import django; django.setup(); from celery import current_app; "
+              "from party_training.edx_plugin.core import jobs; print(current_app.tasks[jobs.TASK_NAME].name)")
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=False,
+                          env={**os.environ, "DJANGO_SETTINGS_MODULE": "demo.settings"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "party_training.jobs.run"
