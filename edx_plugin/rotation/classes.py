@@ -42,6 +42,26 @@ def create_class(program: TrainingProgram, name, capacity) -> TrainingClass:
                                         position=program.classes.count())
 
 
+def update_class(program: TrainingProgram, class_id, name, capacity) -> TrainingClass:
+    """Rename a class or change its capacity; never below the members already seated in it (the
+    class's row is locked, as every change of ``seated`` locks it)."""
+    title = plain_text(name, 100, _("The class's name"))
+    if not title:
+        raise RotationError(_("The class's name is required."))
+    size = whole_number(capacity, _("Capacity"), 1, MAX_CAPACITY)
+    with transaction.atomic():
+        found = TrainingClass.objects.select_for_update().filter(
+            program=program, pk=int(class_id) if str(class_id).isdigit() else 0).first()
+        if found is None:
+            raise RotationError(_("There is no such class in this program."), status=404)
+        if size < found.seated:
+            raise RotationError(_("“%(name)s” already has %(seated)d members: its capacity cannot be less.")
+                                % {"name": found.name, "seated": found.seated}, status=409)
+        found.name, found.capacity = title, size
+        found.save(update_fields=["name", "capacity"])
+        return found
+
+
 def unseated_members(program: TrainingProgram):
     """(user id, organisation id) of every member of the target population without a seat, branch by branch."""
     seated = ClassSeat.objects.filter(program=program).values("user_id")

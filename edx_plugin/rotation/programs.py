@@ -17,7 +17,7 @@ from ..core.models import MemberCategory
 from ..core.permissions import visible_organizations
 from ..core.text import plain_text
 from .errors import RotationError
-from .models import AttendanceStatus, NeedsSurvey, ProgramKind, Season, TrainingProgram, TrainingSession
+from .models import Attendance, AttendanceStatus, NeedsSurvey, ProgramKind, Season, TrainingProgram, TrainingSession
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_PROGRAM_HOURS = Decimal("1000")
@@ -138,6 +138,42 @@ def create_program(user, data, survey: NeedsSurvey | None = None) -> TrainingPro
     program.roots.set(target["roots"])
     program.categories.set(target["categories"])
     return program
+
+
+# What attendance already recorded was credited under: once a roll call exists these stay, so every
+# member's hours follow one rule (re-crediting a whole program is not something to do from a form).
+FIXED_ONCE_ATTENDED = ("year", "credit_present", "credit_late", "credit_left_early", "credit_excused")
+
+
+@transaction.atomic
+def update_program(user, program: TrainingProgram, data) -> TrainingProgram:
+    """Change a program from the same fields as ``create_program``; refused with ``RotationError``
+    and nothing written on bad input, or when it would change the year or a credit rule after
+    attendance was recorded. The program's row is locked meanwhile (as seat changes lock it)."""
+    values = _program_values(data)
+    target = target_fields(user, data)
+    locked = TrainingProgram.objects.select_for_update().get(pk=program.pk)
+    values["year"] = target["year"]
+    changed = [name for name in FIXED_ONCE_ATTENDED if getattr(locked, name) != values[name]]
+    if changed and Attendance.objects.filter(session__program=locked).exists():
+        raise RotationError(_("Attendance has already been recorded: the year and the hours credited per "
+                              "status can no longer change."), status=409)
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.organization = target["organization"]
+    locked.save()
+    locked.roots.set(target["roots"])
+    locked.categories.set(target["categories"])
+    return locked
+
+
+def form_values(program: TrainingProgram) -> dict:
+    """A program's fields as its form shows them (strings, as a posted form holds them)."""
+    values = {name: str(getattr(program, name)) for name in ("name", "season", "kind", "year", "sign_in_margin",
+                                                             "late_after", *(f"credit_{s}" for s in CREDIT_DEFAULTS))}
+    values.update(required_hours=f"{program.required_hours.normalize():f}", starts=program.starts.isoformat(),
+                  ends=program.ends.isoformat(), organization=str(program.organization_id))
+    return values
 
 
 @transaction.atomic

@@ -196,3 +196,51 @@ def test_staff_change_a_session_and_its_lecturer_is_recorded(client, program, pe
     assert client.post(page + "action/", {"action": "edit_session", "session": 999999, "topic": "x"}).status_code == 404
     client.force_login(people["outsider_admin"])
     assert client.post(page + "action/", {"action": "edit_session", "session": session.pk}).status_code == 404
+
+
+def test_staff_change_a_program_and_a_class(client, program, people, tree):
+    client.force_login(people["orgadmin"])
+    page = client.get(f"/party-training/rotation/program/{program.pk}/").content.decode()
+    # The form shows the program as it is: its name, target organisation chosen, its credit rules.
+    assert 'name="name" maxlength="200" value="2026年党员集中轮训"' in page
+    assert f'<option value="{tree["root"].pk}" selected>' in page and 'name="credit_late" min="0" max="100" value="50"' in page
+    action = f"/party-training/rotation/program/{program.pk}/action/"
+    data = program_data(tree, name="冬训（修订）", action="edit_program", roots=[str(tree["b1"].pk)],
+                        categories=["member"], credit_late="80", required_hours="8")
+    assert client.post(action, data).status_code == 302
+    program.refresh_from_db()
+    assert (program.name, program.credit_late, program.required_hours) == ("冬训（修订）", 80, 8)
+    assert list(program.roots.all()) == [tree["b1"]] and [c.code for c in program.categories.all()] == ["member"]
+    # Bad input changes nothing and says which field.
+    response = client.post(action, {**data, "name": "新名字", "required_hours": "lots"})
+    assert response.status_code == 400 and "应修学时" in response.content.decode()
+    program.refresh_from_db()
+    assert program.name == "冬训（修订）"
+    # Another committee's organisation cannot be targeted.
+    assert client.post(action, {**data, "roots": [str(tree["ob"].pk)]}).status_code == 403
+    # A class's capacity never goes below the members seated in it.
+    _setup(program, people)
+    klass = program.classes.get()
+    assert client.post(action, {"action": "edit_class", "training_class": klass.pk, "name": "一班（新）",
+                                "capacity": "2"}).status_code == 409  # three members are seated
+    assert client.post(action, {"action": "edit_class", "training_class": klass.pk, "name": "一班（新）",
+                                "capacity": "30"}).status_code == 302
+    klass.refresh_from_db()
+    assert (klass.name, klass.capacity) == ("一班（新）", 30)
+    assert client.post(action, {"action": "edit_class", "training_class": 0, "name": "x",
+                                "capacity": "3"}).status_code == 404
+
+
+def test_credit_rules_stay_once_attendance_is_recorded(client, program, people, tree):
+    session, _survey, _lecturer = _setup(program, people)
+    Attendance.objects.create(session=session, user=people["alice"], status="present")
+    client.force_login(people["orgadmin"])
+    action = f"/party-training/rotation/program/{program.pk}/action/"
+    response = client.post(action, program_data(tree, action="edit_program", credit_late="90"))
+    assert response.status_code == 409 and "已有考勤记录" in response.content.decode()
+    program.refresh_from_db()
+    assert program.credit_late == 50
+    renamed = program_data(tree, action="edit_program", name="新名称")
+    assert client.post(action, renamed).status_code == 302
+    program.refresh_from_db()
+    assert program.name == "新名称"

@@ -24,7 +24,7 @@ from ..access import is_rotation_staff, managed_programs, managed_surveys, progr
 from ..errors import RotationError
 from ..exports import program_workbook
 from ..models import ProgramKind, Season, SessionMode
-from ..programs import create_program
+from ..programs import create_program, form_values, update_program
 from ..summary import program_summary
 from . import found, page
 
@@ -36,12 +36,22 @@ DONE = {
     "add_session": lambda: _("The session was added."),
     "edit_session": lambda: _("The session was saved."),
     "created": lambda: _("The program was created."),
+    "edit_program": lambda: _("The program was saved."),
+    "edit_class": lambda: _("The class was saved."),
 }
 
 
-def form_choices(user) -> dict:
-    return {"organizations": list(visible_organizations(user).order_by("path")[:ORGANIZATIONS_LISTED]),
-            "categories": list(MemberCategory.objects.all()), "seasons": Season.choices, "kinds": ProgramKind.choices}
+def form_choices(user, form=None, chosen_roots=(), chosen_categories=()) -> dict:
+    """What the program and target fields offer, with what the form holds chosen (a posted form's,
+    or the program's when it is being changed)."""
+    organizations = list(visible_organizations(user).order_by("path")[:ORGANIZATIONS_LISTED])
+    wanted = {str(pk) for pk in chosen_roots} | ({str(form.get("organization"))} if form else set())
+    missing = wanted - {str(org.pk) for org in organizations}
+    if missing:  # beyond the first 1,000: still shown, so a program's own choices are never lost
+        organizations += list(visible_organizations(user).filter(pk__in=[int(v) for v in missing if v.isdigit()]))
+    return {"organizations": organizations, "categories": list(MemberCategory.objects.all()),
+            "seasons": Season.choices, "kinds": ProgramKind.choices,
+            "chosen_roots": {str(pk) for pk in chosen_roots}, "chosen_categories": set(chosen_categories)}
 
 
 @login_required
@@ -59,7 +69,8 @@ def programs_page(request):
     programs = managed_programs(request.user).select_related("organization").order_by("-year", "-starts")[:200]
     return page(request, "rotation/programs.html", {
         "programs": programs, "surveys": managed_surveys(request.user)[:20], "error": error, "form": request.POST,
-        **form_choices(request.user)}, status=status)
+        **form_choices(request.user, request.POST, request.POST.getlist("roots"), request.POST.getlist("categories"))},
+        status=status)
 
 
 @login_required
@@ -75,12 +86,21 @@ def _program_page(request, program, error: str = "", status: int = 200):
                     for s in program.sessions.select_related("training_class", "lecturer")]
     raw_edit = request.GET.get("edit", "")
     editing = program.sessions.filter(pk=int(raw_edit)).first() if raw_edit.isdigit() else None
+    if request.method == "POST" and request.POST.get("action") == "edit_program":
+        form, roots, categories = request.POST, request.POST.getlist("roots"), request.POST.getlist("categories")
+    else:
+        form = form_values(program)
+        roots = program.roots.values_list("pk", flat=True)
+        categories = program.categories.values_list("code", flat=True)
+    raw_class = request.GET.get("edit_class", "")
+    editing_class = program.classes.filter(pk=int(raw_class)).first() if raw_class.isdigit() else None
     chart = {"classes": [r["name"] for r in summary["classes"]],
              "rates": [r["rate"] or 0 for r in summary["classes"]]}
     return page(request, "rotation/program.html", {
         "program": program, "classes": classes.class_rows(program), "unseated_count": unseated_count,
         "unseated": unseated, "sessions": session_rows, "summary": summary, "chart_data": chart,
-        "editing": editing, "runs": list(program.assignments.all()[:5]), "lecturers": list(pool()[:500]), "modes": SessionMode.choices,
+        "editing": editing, "editing_class": editing_class, "program_form": form,
+        **form_choices(request.user, form, roots, categories), "runs": list(program.assignments.all()[:5]), "lecturers": list(pool()[:500]), "modes": SessionMode.choices,
         "error": error, "form": request.POST, "done": DONE.get(request.GET.get("done", ""), lambda: "")(),
     }, status=status, chart=True)
 
@@ -88,7 +108,8 @@ def _program_page(request, program, error: str = "", status: int = 200):
 @login_required
 @require_POST
 def program_action(request, pk):
-    """add_class, assign, seat (move a member, by user name, to a class or out), add_session."""
+    """add_class, edit_class, assign, seat (move a member, by user name, to a class or out), add_session,
+    edit_session, edit_program."""
     program = found(lambda: program_for_staff(request.user, pk))
     action = request.POST.get("action", "")
     try:
@@ -106,6 +127,11 @@ def program_action(request, pk):
                                     status=404)
             raw = request.POST.get("training_class", "").strip()
             classes.seat(program, member.user_id, int(raw) if raw.isdigit() else None)
+        elif action == "edit_program":
+            update_program(request.user, program, request.POST)
+        elif action == "edit_class":
+            classes.update_class(program, request.POST.get("training_class", ""), request.POST.get("name", ""),
+                                 request.POST.get("capacity", ""))
         elif action == "add_session":
             sessions.save_session(program, request.POST)
         elif action == "edit_session":
