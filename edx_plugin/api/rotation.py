@@ -20,7 +20,7 @@ from ..core.permissions import visible_members
 from ..rotation import attendance as attendance_rules
 from ..rotation.access import is_rotation_staff, managed_programs
 from ..rotation.models import Attendance, ClassSeat, TrainingClass, TrainingProgram, TrainingSession
-from ..rotation.programs import create_program
+from ..rotation.programs import create_program, form_values, update_program
 from ..rotation.sessions import expected_seats, lecturer_of, sessions_of_learner
 from ..rotation.summary import rates
 from .views import APIMixin, id_param
@@ -52,6 +52,31 @@ class ProgramInputSerializer(serializers.Serializer):  # pylint: disable=abstrac
     required_hours = serializers.CharField()
     starts = serializers.CharField()
     ends = serializers.CharField()
+    credit_present = serializers.IntegerField(required=False)
+    credit_late = serializers.IntegerField(required=False)
+    credit_left_early = serializers.IntegerField(required=False)
+    credit_excused = serializers.IntegerField(required=False)
+    sign_in_margin = serializers.IntegerField(required=False)
+    late_after = serializers.IntegerField(required=False)
+
+
+class RateSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """One class's or branch's figures: members seated, seats expected at held sessions, attended."""
+
+    name = serializers.CharField()
+    members = serializers.IntegerField()
+    expected = serializers.IntegerField()
+    attended = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True)
+
+
+class SummarySerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """A program's attendance rates (percent of expected seats present, late or leaving early)."""
+
+    overall = serializers.FloatField(allow_null=True)
+    held = serializers.IntegerField()
+    classes = RateSerializer(many=True)
+    branches = RateSerializer(many=True)
 
 
 class ClassSerializer(serializers.ModelSerializer):
@@ -110,8 +135,9 @@ def _programs(user):
     return TrainingProgram.objects.filter(pk__in=ClassSeat.objects.filter(user=user).values("program_id"))
 
 
-class ProgramViewSet(APIMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """``rotation/programs/`` (list, create), ``rotation/programs/<id>/`` and ``.../summary/`` (staff)."""
+class ProgramViewSet(APIMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """``rotation/programs/`` (list, create), ``rotation/programs/<id>/`` (read; PUT/PATCH change it, staff)
+    and ``.../summary/`` (staff)."""
 
     serializer_class = ProgramSerializer
 
@@ -119,7 +145,7 @@ class ProgramViewSet(APIMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelVi
         return _programs(self.request.user).prefetch_related("roots", "categories").order_by("-year", "pk")
 
     def get_serializer_class(self):
-        return ProgramInputSerializer if self.action == "create" else ProgramSerializer
+        return ProgramInputSerializer if self.action in ("create", "update", "partial_update") else ProgramSerializer
 
     def create(self, request, *args, **kwargs):
         if not is_rotation_staff(request.user):
@@ -133,14 +159,31 @@ class ProgramViewSet(APIMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelVi
             return _refused(exc)
         return Response(ProgramSerializer(program).data, status=status.HTTP_201_CREATED)
 
-    @action(detail=True)
+    def update(self, request, *args, **kwargs):
+        """PUT and PATCH alike: the fields sent change, the others stay (the same rule as the program page)."""
+        if not is_rotation_staff(request.user):
+            raise PermissionDenied(_("Only training staff can change programs."))
+        program = self.get_object()
+        data = self.get_serializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        values = {**form_values(program), "roots": [str(pk) for pk in program.roots.values_list("pk", flat=True)],
+                  "categories": list(program.categories.values_list("code", flat=True))}
+        values.update({k: ([str(x) for x in v] if isinstance(v, list) else str(v))
+                       for k, v in data.validated_data.items()})
+        try:
+            program = update_program(request.user, program, values)
+        except RuleError as exc:
+            return _refused(exc)
+        return Response(ProgramSerializer(program).data)
+
+    @action(detail=True, serializer_class=SummarySerializer)
     def summary(self, request, pk=None):  # pylint: disable=unused-argument
         """Attendance rates per class and branch (staff only)."""
         if not is_rotation_staff(request.user):
             raise PermissionDenied(_("Only training staff can see the summary."))
         figures = rates(self.get_object())
-        return Response({"overall": figures["overall"], "held": figures["held"], "classes": figures["classes"],
-                         "branches": figures["branches"]})
+        return Response(SummarySerializer({"overall": figures["overall"], "held": figures["held"],
+                                           "classes": figures["classes"], "branches": figures["branches"]}).data)
 
 
 class ClassViewSet(APIMixin, viewsets.ReadOnlyModelViewSet):

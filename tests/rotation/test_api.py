@@ -49,7 +49,18 @@ def test_staff_create_list_and_mark(api, tree, people, program):
     assert marked.status_code == 201 and marked.json()["credited"] == "1.00"
     assert api.post(BASE + "attendance/", {"session": session.pk, "username": "far", "status": "late"},
                     format="json").status_code == 400
-    assert api.get(BASE + f"programs/{program.pk}/summary/").status_code == 200
+    summary = api.get(BASE + f"programs/{program.pk}/summary/").json()
+    assert summary["held"] == 1 and {"name", "members", "expected", "attended", "rate"} <= set(summary["classes"][0])
+    # A change keeps what it does not name; bad input names the field and changes nothing.
+    changed = api.patch(BASE + f"programs/{program.pk}/", {"name": "冬训（修订）", "late_after": 20}, format="json")
+    assert changed.status_code == 200, changed.content
+    assert (changed.json()["name"], changed.json()["late_after"], changed.json()["roots"]) == (
+        "冬训（修订）", 20, [tree["root"].pk])
+    # Bob's attendance is recorded: the credit rules stay as they were.
+    assert api.patch(BASE + f"programs/{program.pk}/", {"credit_late": 40}, format="json").status_code == 409
+    bad = api.patch(BASE + f"programs/{program.pk}/", {"required_hours": "many"}, format="json")
+    assert bad.status_code == 400 and "应修学时" in bad.json()["error"]
+    assert TrainingProgram.objects.get(pk=program.pk).required_hours == program.required_hours
     # Another committee's admin sees none of it.
     api.force_authenticate(people["outsider_admin"])
     assert api.get(BASE + f"programs/{program.pk}/").status_code == 404
@@ -57,6 +68,7 @@ def test_staff_create_list_and_mark(api, tree, people, program):
                     format="json").status_code == 404
     assert api.post(BASE + "programs/", {**program_data(tree), "organization": tree["root"].pk, "year": 2026},
                     format="json").status_code == 400
+    assert api.patch(BASE + f"programs/{program.pk}/", {"name": "x"}, format="json").status_code == 404
 
 
 def test_learner_sees_own_signs_in_and_cannot_mark(api, tree, people, program):
@@ -67,6 +79,7 @@ def test_learner_sees_own_signs_in_and_cannot_mark(api, tree, people, program):
     assert api.post(BASE + "attendance/", {"session": session.pk, "username": "bob", "status": "present"},
                     format="json").status_code == 403
     assert api.get(BASE + f"programs/{program.pk}/summary/").status_code == 403
+    assert api.patch(BASE + f"programs/{program.pk}/", {"name": "x"}, format="json").status_code == 403
     assert [p["id"] for p in api.get(BASE + "programs/").json()["results"]] == [program.pk]
     code = current_code(sessions.code_subject(session), sessions.CODE_PERIOD)[0]
     response = api.post(BASE + f"sessions/{session.pk}/sign-in/", {"code": code}, format="json")
