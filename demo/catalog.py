@@ -22,3 +22,13 @@ def course_components(course_id: str) -> list[tuple[str, str, str]]:
 def course_title(course_id: str) -> str:
     """"" for a course the demo has no title for (the plugin then shows its id)."""
     return Course.objects.filter(course_id=course_id).values_list("title", flat=True).first() or ""
+
+
+def course_blocks(course_id: str, block_type: str) -> list:
+    """The course's blocks of one type, loaded through the demo runtime (as the modulestore gives them)."""
+    from django.contrib.auth.models import AnonymousUser  # pylint: disable=import-outside-toplevel
+
+    from .runtime import DemoRuntime  # pylint: disable=import-outside-toplevel
+
+    runtime = DemoRuntime(AnonymousUser())
+    return [runtime.block_for(usage_id) for kind, usage_id, _title in course_components(course_id) if kind == block_type]

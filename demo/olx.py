@@ -12,6 +12,8 @@ from pathlib import Path
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from opaque_keys.edx.locator import BlockUsageLocator, CourseLocator
+from openedx_events.content_authoring.data import CourseData
+from openedx_events.content_authoring.signals import COURSE_IMPORT_COMPLETED
 
 from party_training.xblocks.olx import parse_olx
 
@@ -63,4 +65,6 @@ def load_course(path: Path) -> str:
                     title=vertical.get("display_name", ""), url_name=vertical.get("url_name"),
                     position=position, children=children, group_access=_group_access(vertical),
                 )
+    # As Studio does after an import: receivers (the plugin's lecture records) see the new content.
+    COURSE_IMPORT_COMPLETED.send_event(course=CourseData(course_key=course_key))
     return str(course_key)

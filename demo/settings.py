@@ -120,5 +120,6 @@ XBLOCK_SETTINGS = {}
 # What the LMS does for a plugin: apply its settings module for this environment.
 # The demo answers what the LMS answers from CourseOverview and the modulestore, and its handler addresses.
 PARTY_TRAINING = {"COURSE_TITLE": "demo.catalog.course_title", "COURSE_COMPONENTS": "demo.catalog.course_components",
+                  "COURSE_BLOCKS": "demo.catalog.course_blocks",
                   "HANDLER_URL": "/xblock/{usage_id}/handler/{handler}"}
 plugin_settings(sys.modules[__name__])

@@ -5,9 +5,10 @@ import logging
 log = logging.getLogger(__name__)
 
 try:
+    from openedx_events.content_authoring.signals import COURSE_IMPORT_COMPLETED, COURSE_RERUN_COMPLETED
     from openedx_events.learning.signals import COURSE_PASSING_STATUS_UPDATED
 except ImportError:  # pragma: no cover - the platform always has openedx-events
-    COURSE_PASSING_STATUS_UPDATED = None
+    COURSE_PASSING_STATUS_UPDATED = COURSE_IMPORT_COMPLETED = COURSE_RERUN_COMPLETED = None
 
 
 def course_passing_status_updated(signal, sender, course_passing_status=None, **kwargs):  # pylint: disable=unused-argument
@@ -24,3 +25,19 @@ def course_passing_status_updated(signal, sender, course_passing_status=None, **
 
 if COURSE_PASSING_STATUS_UPDATED is not None:
     COURSE_PASSING_STATUS_UPDATED.connect(course_passing_status_updated, dispatch_uid="party_training_course_passed")
+
+
+def course_content_arrived(signal, sender, course=None, **kwargs):  # pylint: disable=unused-argument
+    """A course imported or re-run (its content never went through the Studio editor): record its
+    party classes' lectures for the pool lecturers they name."""
+    from .party_class.lecture import record_course_lectures  # pylint: disable=import-outside-toplevel
+
+    if course is not None:
+        count = record_course_lectures(str(course.course_key))
+        log.info("party_training: recorded the lectures of %s party classes of %s", count, course.course_key)
+
+
+for _signal, _uid in ((COURSE_IMPORT_COMPLETED, "party_training_course_imported"),
+                      (COURSE_RERUN_COMPLETED, "party_training_course_rerun")):
+    if _signal is not None:
+        _signal.connect(course_content_arrived, dispatch_uid=_uid)

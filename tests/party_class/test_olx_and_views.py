@@ -159,3 +159,32 @@ def test_lecturer_from_the_pool_is_shown_and_the_lecture_recorded(block_id, peop
     assert [r.title for r in lectures_given(people["staff"], 2026)] == [str(block.display_name)]
     call_handler(block_id, "studio_submit", people["staff"], {"values": {"lecturer_id": ""}})
     assert not LectureRecord.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_imported_or_rerun_course_records_its_lectures(tmp_path, people):
+    """A course imported (or re-run) never passes through the Studio editor: its party classes naming a
+    pool lecturer are recorded as lectures when the platform says the import (or re-run) completed."""
+    from openedx_events.content_authoring.data import CourseData  # pylint: disable=import-outside-toplevel
+    from openedx_events.content_authoring.signals import COURSE_RERUN_COMPLETED  # pylint: disable=import-outside-toplevel
+    from opaque_keys.edx.keys import CourseKey  # pylint: disable=import-outside-toplevel
+
+    from demo.olx import load_course  # pylint: disable=import-outside-toplevel
+    from party_training.edx_plugin.core.models import LectureRecord, Lecturer  # pylint: disable=import-outside-toplevel
+
+    lecturer = Lecturer.objects.create(name="李教授", title="党校教授", user=people["staff"])
+    course = tmp_path / "course.xml"
+    course.write_text(f"""<course org="IMP" course="C1" url_name="2026" display_name="导入的课程">
+      <chapter url_name="c" display_name="第一章"><sequential url_name="s"><vertical url_name="v" display_name="党课">
+        <party_class url_name="pc1" display_name="学习党章" lecturer_id="{lecturer.pk}"
+                     session_start="2026-06-01T09:00:00+08:00" credit_hours="2"/>
+        <party_class url_name="pc2" display_name="无讲师的党课"/>
+      </vertical></sequential></chapter></course>""", encoding="utf-8")
+    course_id = load_course(course)
+    record = LectureRecord.objects.get()
+    assert (record.lecturer, record.title, record.course_id, str(record.date)) == (
+        lecturer, "学习党章", course_id, "2026-06-01")
+    # A re-run is the same content under a new course id (the demo stands in for the copied blocks).
+    LectureRecord.objects.all().delete()
+    COURSE_RERUN_COMPLETED.send_event(course=CourseData(course_key=CourseKey.from_string(course_id)))
+    assert LectureRecord.objects.get().title == "学习党章"
