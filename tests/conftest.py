@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import queue
 import shutil
 import threading
 from pathlib import Path
@@ -111,42 +112,58 @@ def export_olx(usage_id: str) -> str:
     return etree.tostring(node, encoding="unicode")
 
 
-def run_together(calls):
-    """Run the callables at the same moment, one thread each (each with its own database
-    connection), for the concurrency tests. Returns (results in call order, exceptions raised)."""
-    barrier = threading.Barrier(len(calls))
+def run_together(calls, threads: int | None = None):
+    """Run the callables at the same moment, for the concurrency tests: one thread each, or ``threads``
+    threads taking the calls in turn (more calls than threads), each thread with its own database
+    connection. Returns (results in call order, exceptions raised)."""
+    count = min(threads or len(calls), len(calls))
+    barrier = threading.Barrier(count)
     results, errors = [None] * len(calls), []
+    todo = queue.Queue()
+    for item in enumerate(calls):
+        todo.put(item)
 
-    def run(index, call):
+    def work():
         try:
             barrier.wait()
-            results[index] = call()
-        except Exception as exc:  # pylint: disable=broad-except
-            errors.append(exc)
+            while True:
+                try:
+                    index, call = todo.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    results[index] = call()
+                except Exception as exc:  # pylint: disable=broad-except
+                    errors.append(exc)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
+    pool = [threading.Thread(target=work) for _ in range(count)]
+    for thread in pool:
         thread.start()
-    for thread in threads:
+    for thread in pool:
         thread.join()
     return results, errors
 
 
-def race_handlers(calls):
+def race_handlers(calls, threads: int | None = None):
     """Handler calls ``(user, usage_id, handler, data)`` posted at the same moment, each through its own
-    client and connection (see ``run_together``); returns their (status, JSON) in call order."""
+    client (see ``run_together``); returns their (status, JSON or None for a body that is not JSON, such
+    as a server error page) in call order."""
     def call(user, usage_id, handler, data):
         def post():
             client = Client()
             client.force_login(user)
             response = client.post(f"/xblock/{usage_id}/handler/{handler}", json.dumps(data),
                                    content_type="application/json")
-            return response.status_code, json.loads(response.content)
+            try:
+                body = json.loads(response.content)
+            except ValueError:
+                body = None
+            return response.status_code, body
         return post
 
-    results, errors = run_together([call(*args) for args in calls])
+    results, errors = run_together([call(*args) for args in calls], threads)
     assert not errors, errors
     return results
 

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from party_training.edx_plugin.core.models import Organization
 from party_training.edx_plugin.core.organizations import MAX_DEPTH, ancestors, save_organization, subtree, subtree_of_many
+from tests.conftest import run_together
 
 
 def assert_tree_consistent():
@@ -133,25 +134,19 @@ def test_crossing_moves_never_make_a_cycle(make_org):
     """Two requests moving a under b and b under a at once: one wins, the other is refused."""
     a, b = make_org("a", kind="committee"), make_org("b", kind="committee")
     barrier = threading.Barrier(2)
-    outcomes = []
 
     def move(code, parent_code):
+        org = Organization.objects.get(code=code)
+        org.parent = Organization.objects.get(code=parent_code)
+        barrier.wait()  # both have read the tree before either saves
         try:
-            org = Organization.objects.get(code=code)
-            org.parent = Organization.objects.get(code=parent_code)
-            barrier.wait()
             save_organization(org)
-            outcomes.append("moved")
         except ValidationError:
-            outcomes.append("refused")
-        finally:
-            connection.close()
+            return "refused"
+        return "moved"
 
-    threads = [threading.Thread(target=move, args=("a", "b")), threading.Thread(target=move, args=("b", "a"))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes, errors = run_together([lambda: move("a", "b"), lambda: move("b", "a")])
+    assert not errors, errors
     assert sorted(outcomes) == ["moved", "refused"]
     assert Organization.objects.filter(parent__isnull=True).count() == 1
     assert_tree_consistent()

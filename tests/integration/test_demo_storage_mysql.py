@@ -5,43 +5,16 @@ xblock-poll give no server error and every learner's own vote is kept; the poll'
 single blob the poll rewrites, so simultaneous votes may lose tally updates: that is the poll's
 design (DESIGN.md: never ``Scope.user_state_summary`` for learner data) and is printed, not hidden."""
 import json
-import threading
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from demo.models import BlockEvent, BlockState
-from tests.conftest import call_handler, load_block
+from tests.conftest import call_handler, load_block, race_handlers
 
 pytest.importorskip("poll", reason="xblock-poll (requirements/test.txt) hosts the concurrent-vote test")
-
-
-def _first_votes(usage_id: str, voters) -> list[int]:
-    statuses, errors = [], []
-    barrier = threading.Barrier(len(voters))
-
-    def vote(user):
-        client = Client()
-        client.force_login(user)
-        try:
-            barrier.wait()
-            response = client.post(f"/xblock/{usage_id}/handler/vote", json.dumps({"choice": "R"}),
-                                   content_type="application/json")
-            statuses.append(response.status_code)
-        except Exception as exc:  # pylint: disable=broad-except
-            errors.append(exc)
-        finally:
-            connection.close()
-    threads = [threading.Thread(target=vote, args=(user,)) for user in voters]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors, errors
-    return statuses
 
 
 @pytest.mark.mysql
@@ -52,7 +25,8 @@ def test_simultaneous_first_votes_on_a_new_poll_give_no_server_error(voters):
     User.objects.bulk_create([User(username=f"voter{voters}-{n}") for n in range(voters)])
     people = list(User.objects.filter(username__startswith=f"voter{voters}-"))
     usage_id = load_block(f'<poll url_name="firstvotes{voters}" display_name="投票" max_submissions="1"/>')
-    statuses = _first_votes(usage_id, people)
+    statuses = [status for status, _body in race_handlers([(user, usage_id, "vote", {"choice": "R"})
+                                                            for user in people])]
     assert statuses == [200] * voters, sorted(statuses)
     # Every learner's own state (their vote) is in their own row: nothing lost there.
     states = BlockState.objects.filter(block_id=usage_id, kind=BlockState.STATE)

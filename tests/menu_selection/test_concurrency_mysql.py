@@ -1,16 +1,12 @@
 """Concurrent picks, drops and promotions on MariaDB (threads, each with its own connection, through
 the handler endpoint): seats are never oversubscribed, the others are wait-listed or refused with a
 clear message, no server error; drops promote the first waiting learners, nobody lost, nobody twice."""
-import json
-import queue
-import threading
-
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
-from django.test import Client
 
 from party_training.edx_plugin.menu_selection.models import MenuOption, MenuPick, PickStatus
+
+from tests.conftest import race_handlers
 
 from .conftest import load_menu, option_olx
 
@@ -19,37 +15,8 @@ THREADS = 24
 
 
 def hammer(calls, threads=THREADS):
-    """Run (user, usage_id, handler, data) calls over ``threads`` threads; returns the (status, body) list."""
-    todo, results, errors = queue.Queue(), [], []
-    for call in calls:
-        todo.put(call)
-    barrier = threading.Barrier(threads)
-
-    def work():
-        client = Client()
-        try:
-            barrier.wait()
-            while True:
-                try:
-                    user, usage_id, handler, data = todo.get_nowait()
-                except queue.Empty:
-                    return
-                client.force_login(user)
-                response = client.post(f"/xblock/{usage_id}/handler/{handler}", json.dumps(data),
-                                       content_type="application/json")
-                results.append((response.status_code, json.loads(response.content)))
-        except Exception as exc:  # pylint: disable=broad-except
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    pool = [threading.Thread(target=work) for _ in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    assert not errors, errors
-    return results
+    """Post (user, usage_id, handler, data) calls over ``threads`` threads; returns the (status, body) list."""
+    return race_handlers(calls, threads)
 
 
 def learners(n, prefix):
