@@ -2,7 +2,7 @@
 surveys and the lecturer pool."""
 from django.urls import path
 
-from .views import attendance, lecturers, programs, surveys
+from .views import attendance, choices, lecturers, programs, surveys
 
 urlpatterns = [
     path("rotation/", programs.programs_page, name="rotation_programs"),
@@ -22,4 +22,6 @@ urlpatterns = [
     path("rotation/lecturers/", lecturers.lecturers_page, name="rotation_lecturers"),
     path("rotation/lecturers/export.xlsx", lecturers.lecturers_export, name="rotation_lecturers_export"),
     path("rotation/lecturers/<int:pk>/", lecturers.lecturer_page, name="rotation_lecturer"),
+    path("rotation/choices/organizations/", choices.organizations, name="rotation_choose_organizations"),
+    path("rotation/choices/lecturers/", choices.lecturers, name="rotation_choose_lecturers"),
 ]

@@ -8,6 +8,46 @@
 
   function csrfOf(form) { return form.querySelector("[name=csrfmiddlewaretoken]").value; }
 
+  /* Long lists (organisations, the lecturer pool) stop at the server's limit: a search box above such
+     a select asks the server for the matching rows and offers them instead, keeping what is chosen. */
+  document.querySelectorAll("select[data-search-url]").forEach(function (select) {
+    var label = select.getAttribute("data-search-label");
+    var box = PartyTraining.el("input", "party-rotation-search");
+    var note = PartyTraining.el("span", "party-help");
+    var timer = null;
+    box.type = "search";
+    box.placeholder = label;
+    box.setAttribute("aria-label", label);
+    box.setAttribute("aria-controls", select.id);
+    note.setAttribute("aria-live", "polite");
+    select.parentNode.insertBefore(box, select);
+    select.parentNode.insertBefore(note, select.nextSibling);
+    function offer(rows) {
+      Array.prototype.slice.call(select.options).forEach(function (option) {
+        if (!option.selected && option.value !== "") { select.removeChild(option); }
+      });
+      var present = {};
+      Array.prototype.forEach.call(select.options, function (option) { present[option.value] = true; });
+      rows.forEach(function (row) {
+        if (present[String(row.id)]) { return; }
+        var option = PartyTraining.el("option", "", row.label);
+        option.value = String(row.id);
+        select.appendChild(option);
+      });
+      note.textContent = rows.length ? gettext("%(n)s found.", {n: rows.length}) : gettext("Nothing found.");
+    }
+    box.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        var text = box.value.trim();
+        if (!text) { return; }
+        fetch(select.getAttribute("data-search-url") + "?q=" + encodeURIComponent(text), {credentials: "same-origin"})
+          .then(function (r) { return r.ok ? r.json() : {results: []}; })
+          .then(function (data) { offer(data.results || []); });
+      }, 250);
+    });
+  });
+
   /* Roll call: each row's buttons post the status; the row shows the result. */
   var roll = document.querySelector(".party-rotation-roll");
   if (roll) {

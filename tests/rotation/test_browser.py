@@ -109,3 +109,37 @@ def test_survey_program_enrolment_sign_in_on_a_phone_rating_and_hours(browser, l
     screenshot(page, "rotation_roll_call_desktop")
     page.goto(f"{live_server.url}/party-training/rotation/lecturers/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+
+
+def test_a_long_organisation_list_is_searched(browser, live_server, make_user, make_org, monkeypatch):
+    """The forms list only the first organisations (1,000); the search box above the list finds the
+    others by name or code and keeps what was chosen."""
+    from party_training.edx_plugin.rotation.views import programs  # pylint: disable=import-outside-toplevel
+
+    monkeypatch.setattr(programs, "ORGANIZATIONS_LISTED", 2)
+    root = make_org("RS-ROOT", "县委党校", "committee")
+    make_org("RS-A", "城关支部", "branch", root)
+    far = make_org("RS-Z9", "远山村支部", "branch", root)
+    make_user("rot_admin_s", staff=True)
+    page = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN").new_page()
+    login(page, live_server.url, "rot_admin_s")
+    page.goto(f"{live_server.url}/party-training/rotation/")
+    assert page.locator("#rot-roots option", has_text="远山村支部").count() == 0
+    page.select_option("#rot-roots", label="城关支部")
+    page.fill("input[aria-controls=rot-roots]", "Z9")  # by code
+    page.wait_for_selector("#rot-roots option:has-text('远山村支部')")
+    assert page.locator("#rot-roots option", has_text="城关支部").count() == 1  # the chosen one stays
+    page.select_option("#rot-roots", label=["城关支部", "远山村支部"])
+    page.fill("input[aria-controls=rot-org]", "县委")
+    page.wait_for_selector("text=找到 1 项。")
+    page.select_option("#rot-org", label="县委党校")
+    page.fill("#rot-name", "远山冬训")
+    page.fill("#rot-hours", "3")
+    today = timezone.localdate()
+    page.fill("#rot-starts", today.isoformat())
+    page.fill("#rot-ends", (today + datetime.timedelta(days=30)).isoformat())
+    page.fill("#rot-year", str(today.year))
+    screenshot(page, "rotation_org_search_phone")
+    submit(page, "form.party-rotation-form button.party-button--primary")
+    program = TrainingProgram.objects.get(name="远山冬训")
+    assert {o.code for o in program.roots.all()} == {"RS-A", far.code}

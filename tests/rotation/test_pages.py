@@ -244,3 +244,17 @@ def test_credit_rules_stay_once_attendance_is_recorded(client, program, people, 
     assert client.post(action, renamed).status_code == 302
     program.refresh_from_db()
     assert program.name == "新名称"
+
+
+def test_choice_searches_are_for_staff_and_stay_in_their_subtree(client, program, people, tree):
+    Lecturer.objects.create(name="王教授", title="党校教授", owner=program.organization)
+    url, lecturers_url = "/party-training/rotation/choices/organizations/", "/party-training/rotation/choices/lecturers/"
+    assert client.get(url).status_code == 302
+    client.force_login(people["alice"])
+    assert client.get(url, {"q": "支部"}).status_code == 403 and client.get(lecturers_url).status_code == 403
+    client.force_login(people["orgadmin"])
+    found = client.get(url, {"q": "支部"}).json()["results"]
+    assert {row["label"] for row in found} == {"第一支部", "第二支部", "第三支部"}  # not the other committee's
+    assert [row["label"] for row in client.get(url, {"q": "r-b2"}).json()["results"]] == ["第二支部"]
+    assert client.get(lecturers_url, {"q": "王"}).json()["results"][0]["label"] == "王教授（党校教授）"
+    assert client.get(url, {"q": "<script>"}).json()["results"] == []
