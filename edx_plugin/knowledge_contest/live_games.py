@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from ..core.models import MemberProfile
 from .attempts import clean_response
 from .config import ContestConfig, ContestError, draw_questions
-from .live_results import request_results
+from .live_results import request_results, retry_results
 from .live_scoring import answer_points
 from .models import LiveAnswer, LiveGame, LiveGameStatus, LivePlayer, Question
 
@@ -171,10 +171,12 @@ def _save(game: LiveGame, *fields: str) -> LiveGame:
 
 def control(usage_id: str, game_id: int, action: str, now: datetime.datetime | None = None) -> LiveGame:
     """The host's buttons: next (start / next question), skip (close the countdown now), pause,
-    resume, end. A button that does not fit the game's phase is refused with a message."""
+    resume, end; after the end, results (write the results again when their job failed). A button that does not fit the game's phase is refused with a message."""
     now = now or timezone.now()
     if action == "end":
         return end_game(usage_id, game_id, now)
+    if action == "results":  # after the end: the results job failed, the host asks again
+        return retry_results(usage_id, game_id)
     with transaction.atomic():
         game = _locked(usage_id, game_id)
         current = phase(game.status, game.deadline, now)

@@ -15,12 +15,15 @@ from collections.abc import Callable
 from django.db import transaction
 from django.db.models import Max
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from ..core import jobs
 from ..core.models import JobStatus
+from .config import ContestError
 from .leaderboards import forget_branch_standings
 from .models import (
-    AttemptStatus, ContestAnswer, ContestAttempt, ContestResult, LiveAnswer, LiveGame, LiveGameResults, LivePlayer,
+    AttemptStatus, ContestAnswer, ContestAttempt, ContestResult, LiveAnswer, LiveGame, LiveGameResults, LiveGameStatus,
+    LivePlayer,
 )
 from .scoring import credit_contest_hours, mark_grade_published, record_result
 
@@ -39,6 +42,18 @@ def request_results(game: LiveGame) -> LiveGameResults:
             status=JobStatus.QUEUED, error="", started=None, finished=None):
         jobs.enqueue(job)
     return job
+
+
+def retry_results(usage_id: str, game_id: int) -> LiveGame:
+    """The host asks again after the job failed (a job still queued, running or done is left alone)."""
+    game = LiveGame.objects.filter(pk=game_id, usage_id=usage_id).first()
+    if game is None:
+        raise ContestError(_("This game does not exist."), status=404)
+    if game.status != LiveGameStatus.ENDED:
+        raise ContestError(_("The results are written when the game ends."), status=409)
+    with transaction.atomic():
+        request_results(game)
+    return game
 
 
 def results_state(game_id: int) -> dict | None:

@@ -50,7 +50,10 @@
       });
     }).then(function () { return refresh(); })
       .catch(function (error) { statusLine.textContent = error.message; })
-      .then(function () { busy = false; });
+      .then(function () {
+        busy = false;
+        if (action === "results") { loop(); }  // follow the job queued again
+      });
   }
   function control(label, action, primary) {
     var item = el("button", "party-button" + (primary ? " party-button--primary" : ""), label);
@@ -201,6 +204,7 @@
       link.href = urls["export"];
       controls.appendChild(link);
       controls.appendChild(resultsNote(state.results));
+      if (state.results && state.results.status === "failed") { control(gettext("Write the results again"), "results"); }
     }
   }
 

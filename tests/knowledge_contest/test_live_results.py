@@ -96,8 +96,11 @@ def test_a_failure_half_way_keeps_what_was_written_and_a_retry_finishes(contest,
     assert list(LivePlayer.objects.filter(game_id=game_id, results_written=True).values_list("user_id", flat=True)) \
         == [people["a"].pk]
     monkeypatch.setattr(live_results, "publish_score", original)
+    # The projector offers "write the results again": the host's button queues the failed job again.
+    assert call_handler(contest, "live_control", people["a"], {"game": game_id, "action": "results"})[0] == 403
     with django_capture_on_commit_callbacks(execute=True):
-        live_results.request_results(LiveGame.objects.get(pk=game_id))  # the failed job queued again
+        status, state = call_handler(contest, "live_control", people["host"], {"game": game_id, "action": "results"})
+    assert status == 200
     job.refresh_from_db()
     assert job.status == JobStatus.DONE and counts(contest) == (2, 4, 2, 2)
     assert score_of(contest, people["b"]) is not None
@@ -105,8 +108,13 @@ def test_a_failure_half_way_keeps_what_was_written_and_a_retry_finishes(contest,
 
 def test_the_projector_follows_the_job(contest, people, django_capture_on_commit_callbacks):  # noqa: F811
     game_id = play(contest, people)
+    status, body = call_handler(contest, "live_control", people["host"], {"game": game_id, "action": "results"})
+    assert status == 409  # not before the end
     with django_capture_on_commit_callbacks(execute=True):
         live_games.end_game(contest, game_id)
     status, state = call_handler(contest, "live_host_state", people["host"], {"game": game_id}, method="GET")
     assert status == 200 and state["results"]["status"] == JobStatus.DONE and state["results"]["done"] == 2
+    with django_capture_on_commit_callbacks(execute=True):  # asking again when done changes nothing
+        assert call_handler(contest, "live_control", people["host"], {"game": game_id, "action": "results"})[0] == 200
+    assert counts(contest) == (2, 4, 2, 2)
     assert call_handler(contest, "live_host_state", people["a"], {"game": game_id}, method="GET")[0] == 403
