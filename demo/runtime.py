@@ -154,20 +154,48 @@ class DemoUserService(UserService):
     def _build_user(self):
         user = self._user
         authenticated = bool(user and user.is_authenticated)
-        staff = authenticated and is_course_staff_user(user)
         xuser = XBlockUser(
             is_current_user=True,
             emails=[user.email] if authenticated and user.email else [],
             full_name=(user.get_full_name() or user.get_username()) if authenticated else None,
         )
-        xuser.opt_attrs = {
+        xuser.opt_attrs = RoleOnDemand({
             "edx-platform.is_authenticated": authenticated,
             "edx-platform.user_id": user.pk if authenticated else None,
             "edx-platform.username": user.get_username() if authenticated else None,
-            "edx-platform.user_is_staff": staff,
-            "edx-platform.user_role": ("instructor" if staff else "student") if authenticated else None,
-        }
+        }, lambda: authenticated and is_course_staff_user(user), authenticated)
         return xuser
+
+
+class RoleOnDemand(dict):
+    """The user's attributes, with the role ones (``user_is_staff``, ``user_role``) looked up when a
+    block first reads them: a learner's handler (an answer in a live game) never asks, so it does not
+    pay the demo's role query."""
+
+    ROLE_KEYS = ("edx-platform.user_is_staff", "edx-platform.user_role")
+
+    def __init__(self, values, is_staff, authenticated):
+        super().__init__(values)
+        self._is_staff, self._authenticated = is_staff, authenticated
+
+    def _fill(self, key):
+        if key in self.ROLE_KEYS and self._is_staff is not None:
+            staff, self._is_staff = self._is_staff(), None
+            super().update({"edx-platform.user_is_staff": staff,
+                            "edx-platform.user_role": ("instructor" if staff else "student")
+                            if self._authenticated else None})
+
+    def __getitem__(self, key):
+        self._fill(key)
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        self._fill(key)
+        return super().get(key, default)
+
+    def __contains__(self, key):
+        self._fill(key)
+        return super().__contains__(key)
 
 
 class DemoI18nService:

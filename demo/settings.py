@@ -42,6 +42,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+if DEMO_BENCH:  # first, so that it times the whole request
+    MIDDLEWARE.insert(0, "demo.middleware.BenchTimingMiddleware")
 ROOT_URLCONF = "demo.urls"
 TEMPLATES = [{
     "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -4,7 +4,8 @@ join, answer). Plain XBlock handlers, so the LMS serves a game with no extra ser
 rules are in ``edx_plugin.knowledge_contest.live_games`` and its neighbours.
 
 Clients poll the state handlers with the ETag of their last answer (``If-None-Match`` or ``since``)
-and get an empty 304 while the game has not moved: one query.
+and get an empty 304 while the game has not moved: one query of the block's own. The phones poll the
+plugin's state view instead (``poll_url`` in the state), which needs no course, block or session.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from webob import Response
 
 from party_training.edx_plugin.core.js_catalog import js_catalog
 from party_training.edx_plugin.core.sign_in_code import qr_svg
-from party_training.edx_plugin.knowledge_contest import live_exports, live_games, live_payloads, titles
+from party_training.edx_plugin.knowledge_contest import live_exports, live_games, live_payloads, live_results, titles
 from party_training.resources import read_static, render_template
 
 from .mixins import HandlerError, json_handler, json_response, page_handler
@@ -98,7 +99,7 @@ class LiveGameMixin:
     @json_handler(role="learner")
     def live_join(self, data, suffix=""):
         game = self._live_game(self._live_game_id(data))
-        live_games.join_game(game.pk, self.current_user_id())
+        live_games.join_game(game.pk, self.current_user_id(), self.student_id())
         return live_payloads.player_state(game, self.current_user_id())
 
     @json_handler(role="learner")
@@ -121,7 +122,9 @@ class LiveGameMixin:
     @json_handler(role="staff")
     def live_control(self, data, suffix=""):
         game = live_games.control(self.usage_id_str, self._live_game_id(data), str(data.get("action", "")))
-        return live_payloads.host_state(game)
+        state = live_payloads.host_state(game)
+        state["results"] = live_results.results_state(game.pk)
+        return state
 
     @page_handler(role="staff")
     def live_host_state(self, request, suffix=""):
@@ -130,6 +133,7 @@ class LiveGameMixin:
         except HandlerError as exc:
             return json_response({"error": exc.message}, exc.status)
         state = live_payloads.host_state(game)
+        state["results"] = live_results.results_state(game.pk)
         state["join_url"] = self._join_url(request.host_url, game.pin)
         state["qr_svg"] = qr_svg(state["join_url"], "kc-game-qr-svg") if game.pin and state["join_url"] else ""
         return _json_with_etag(state)

@@ -98,18 +98,6 @@ class WritingAssignmentBlock(CreditHoursMixin, StudioEditorMixin, PartyBlockMixi
             award_tiers=self.award_tiers,
         ))
 
-    def _student_id(self) -> str:
-        """The anonymous id the LMS uses for this learner and course (as ORA does); the user id
-        where the runtime has no anonymous ids (the demo site)."""
-        service = self.runtime.service(self, "user")
-        anonymous = getattr(service, "get_anonymous_user_id", None)
-        username = self._xblock_user().opt_attrs.get("edx-platform.username")
-        if anonymous and username:
-            value = anonymous(username, self.course_id_str)
-            if value:
-                return str(value)
-        return str(self.current_user_id())
-
     # --- views -----------------------------------------------------------------------------
     def _queue_url(self) -> str:
         try:
@@ -176,7 +164,7 @@ class WritingAssignmentBlock(CreditHoursMixin, StudioEditorMixin, PartyBlockMixi
     def submit(self, data, suffix=""):
         submission = submissions.submit(
             self.current_django_user(), self._assignment(), title=data.get("title", ""),
-            text=data.get("text", ""), student_id=self._student_id(),
+            text=data.get("text", ""), student_id=self.student_id(),
             showcase_choice=str(data.get("showcase_choice", assignments.DEFAULT_SHOWCASE_CHOICE)),
         )
         return {"status": submission.status, "attempt": submission.attempt,

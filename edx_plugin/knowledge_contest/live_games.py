@@ -5,7 +5,7 @@ countdown, may pause, skip and end; learners answer each question once before th
 All state is in the database (``LiveGame`` row, ``LivePlayer``, ``LiveAnswer``), never in process
 memory, so any number of LMS processes serve one game. Clients poll with the game's ETag: the
 version every host action bumps plus the phase the clock decides (an open question whose deadline
-passed is revealed without anyone writing). A poll that finds both unchanged costs one query.
+passed is revealed without anyone writing). A poll costs one query (``live_payloads.poll_row``).
 """
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 from ..core.models import MemberProfile
 from .attempts import clean_response
 from .config import ContestConfig, ContestError, draw_questions
-from .live_scoring import answer_points, finish_results
+from .live_results import request_results, retry_results
+from .live_scoring import answer_points
 from .models import LiveAnswer, LiveGame, LiveGameStatus, LivePlayer, Question
 
 PIN_DIGITS = 6
@@ -112,17 +113,21 @@ def game_for_pin(pin: str) -> LiveGame:
     return game
 
 
-def join_game(game_id: int, user_id: int) -> LivePlayer:
-    """Join, or rejoin keeping the score; a late joiner plays from the current question."""
+def join_game(game_id: int, user_id: int, student_id: str = "") -> LivePlayer:
+    """Join, or rejoin keeping the score; a late joiner plays from the current question. ``student_id``
+    is the id the LMS grades the learner under (the results job sets their score with it)."""
     player = LivePlayer.objects.filter(game_id=game_id, user_id=user_id).first()
     if player is not None:
+        if student_id and player.student_id != student_id:
+            LivePlayer.objects.filter(pk=player.pk).update(student_id=student_id)
         return player
     if not LiveGame.objects.filter(pk=game_id).exclude(status=LiveGameStatus.ENDED).exists():
         raise ContestError(_("This game is over."), status=409, code="ended")
     org_id = MemberProfile.objects.filter(user_id=user_id).values_list("organization_id", flat=True).first()
     try:
         with transaction.atomic():
-            return LivePlayer.objects.create(game_id=game_id, user_id=user_id, organization_id=org_id)
+            return LivePlayer.objects.create(game_id=game_id, user_id=user_id, organization_id=org_id,
+                                             student_id=student_id[:255])
     except IntegrityError:  # the same learner on two devices at once
         return LivePlayer.objects.get(game_id=game_id, user_id=user_id)
 
@@ -147,16 +152,6 @@ def poll_etag(usage_id: str, game_id: int, now: datetime.datetime) -> str | None
     return etag(game_id, row[0], phase(row[1], row[2], now))
 
 
-def player_poll_etag(game_id: int, user_id: int, now: datetime.datetime) -> str | None:
-    """The game's ETag for one of its players, in one query that also proves the caller plays in it
-    (None when they do not)."""
-    row = (LivePlayer.objects.filter(game_id=game_id, user_id=user_id)
-           .values_list("game__version", "game__status", "game__deadline").first())
-    if row is None:
-        return None
-    return etag(game_id, row[0], phase(row[1], row[2], now))
-
-
 # --- the host's actions -------------------------------------------------------------------------
 def _locked(usage_id: str, game_id: int) -> LiveGame:
     game = LiveGame.objects.select_for_update().filter(pk=game_id, usage_id=usage_id).first()
@@ -176,10 +171,12 @@ def _save(game: LiveGame, *fields: str) -> LiveGame:
 
 def control(usage_id: str, game_id: int, action: str, now: datetime.datetime | None = None) -> LiveGame:
     """The host's buttons: next (start / next question), skip (close the countdown now), pause,
-    resume, end. A button that does not fit the game's phase is refused with a message."""
+    resume, end; after the end, results (write the results again when their job failed). A button that does not fit the game's phase is refused with a message."""
     now = now or timezone.now()
     if action == "end":
         return end_game(usage_id, game_id, now)
+    if action == "results":  # after the end: the results job failed, the host asks again
+        return retry_results(usage_id, game_id)
     with transaction.atomic():
         game = _locked(usage_id, game_id)
         current = phase(game.status, game.deadline, now)
@@ -219,8 +216,9 @@ def control(usage_id: str, game_id: int, action: str, now: datetime.datetime | N
 
 
 def end_game(usage_id: str, game_id: int, now: datetime.datetime | None = None) -> LiveGame:
-    """End the game: the countdown closes, the PIN is freed, and every player's result goes into the
-    contest's attempts, results, score counts and hours (one transaction)."""
+    """End the game: the countdown closes and the PIN is freed at once; every player's result goes into
+    the contest's attempts, results, score counts, hours and the gradebook in a background job
+    (``live_results``), which the projector follows, so the host's button does not wait for 300 players."""
     now = now or timezone.now()
     with transaction.atomic():
         game = _locked(usage_id, game_id)
@@ -231,7 +229,7 @@ def end_game(usage_id: str, game_id: int, now: datetime.datetime | None = None) 
         game.pin = None
         game.open_slot = None
         _save(game, "deadline", "status", "ended", "pin", "open_slot")
-        finish_results(game)
+        request_results(game)
     return game
 
 
@@ -285,7 +283,8 @@ def answer(usage_id: str, game_id: int, user_id: int, position, response,
                 score=F("score") + scored.points, bonus=F("bonus") + scored.bonus,
                 total=F("total") + scored.points + scored.bonus, streak=scored.streak, last_position=position,
                 correct_count=F("correct_count") + int(scored.correct), answered_count=F("answered_count") + 1,
-                time_ms=F("time_ms") + elapsed_ms)
+                time_ms=F("time_ms") + elapsed_ms, last_response=cleaned, last_correct=scored.correct,
+                last_points=scored.points, last_bonus=scored.bonus)
             if not moved:
                 raise IntegrityError("answered")
             LiveAnswer.objects.create(game_id=game_id, player=player, position=position, question_id=data["id"],

@@ -1,7 +1,5 @@
 """Scoring of live games (knowledge_contest): the points of one answer under the host's options, the
-live leaderboards, the answer distribution and the podium, and at the end the players' results
-written as contest attempts so that they feed the same leaderboards, grades, hours and item
-analysis as self-paced attempts.
+live leaderboards, the answer distribution and the podium (the results at the end: ``live_results``).
 
 Speed scoring follows Kahoot!'s published formula as a reference: a right answer wins
 ``points × (1 − (response time / question time) / 2)``, so between half and all of the points;
@@ -15,11 +13,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Max, Sum
+from django.db.models import Avg, Count, Sum
 
-from .leaderboards import forget_branch_standings, person_name
-from .models import ContestAnswer, ContestAttempt, LiveAnswer, LiveGame, LivePlayer, AttemptStatus, QuestionType
-from .scoring import credit_contest_hours, grade_answer, record_result
+from .leaderboards import person_name
+from .models import LiveAnswer, LiveGame, LivePlayer, QuestionType
+from .scoring import grade_answer
 
 STREAK_STEP = 0.1
 STREAK_CAP = 5
@@ -98,48 +96,3 @@ def branch_board(game: LiveGame, top_n: int) -> list[dict]:
             rank, previous = position, value
         board.append({"rank": rank, "name": group["organization__name"], "players": group["n"], "score": value})
     return board
-
-
-def my_standing(game: LiveGame, player: LivePlayer) -> dict:
-    """The player's score and rank (one count over the ranking index)."""
-    ahead = LivePlayer.objects.filter(game_id=game.pk, total__gt=player.total).count()
-    return {"score": player.score, "bonus": player.bonus, "total": player.total, "rank": ahead + 1,
-            "correct": player.correct_count, "streak": player.streak}
-
-
-# --- the end: results into the contest's records ------------------------------------------------------
-def finish_results(game: LiveGame) -> int:
-    """Write every player who answered as a closed attempt of the contest with its answers, then record
-    the counted result and credit hours through the same rules as a self-paced attempt (inside the
-    caller's transaction). Returns the number of attempts written."""
-    played = game.position + 1
-    if played <= 0:
-        return 0
-    question_ids = [q["id"] for q in game.questions[:played]]
-    max_score = float(game.rules.get("points", 1000)) * played
-    rules = {"points": {}, "question_seconds": int(game.rules.get("seconds", 20)), "speed_bonus": 0.0,
-             "pass_percent": float(game.rules.get("pass_percent", 60)), "hours": float(game.rules.get("hours", 0)),
-             "hours_when": game.rules.get("hours_when", "pass"), "counting": game.rules.get("counting", "best"),
-             "live_game": game.pk}
-    players = list(LivePlayer.objects.filter(game_id=game.pk, answered_count__gt=0))
-    numbers = dict(ContestAttempt.objects.filter(usage_id=game.usage_id, user_id__in=[p.user_id for p in players])
-                   .values("user_id").annotate(n=Max("number")).values_list("user_id", "n"))
-    answers: dict[int, list[LiveAnswer]] = {}
-    for row in LiveAnswer.objects.filter(game_id=game.pk):
-        answers.setdefault(row.player_id, []).append(row)
-    started = game.started or game.created
-    for player in players:
-        attempt = ContestAttempt.objects.create(
-            user_id=player.user_id, course_id=game.course_id, usage_id=game.usage_id,
-            number=numbers.get(player.user_id, 0) + 1, status=AttemptStatus.SUBMITTED, open_slot=None,
-            started=started, deadline=game.ended, finished=game.ended, question_ids=question_ids, rules=rules,
-            position=played, score=round(player.score, 2), bonus=round(player.bonus, 2), max_score=max_score,
-            correct_count=player.correct_count, duration_ms=player.time_ms)
-        mine = answers.get(player.pk, [])
-        ContestAnswer.objects.bulk_create([
-            ContestAnswer(attempt=attempt, question_id=a.question_id, usage_id=game.usage_id, response=a.response,
-                          is_correct=a.is_correct, points=a.points, answered=a.answered) for a in mine])
-        record_result(attempt)
-        credit_contest_hours(attempt, answered=len(mine))
-    forget_branch_standings(game.usage_id)
-    return len(players)

@@ -17,8 +17,10 @@ from .bank_files import export_bank
 from .banks import count_course_banks
 from .exports import results_workbook, run_results_export
 from .live_exports import game_workbook
+from .live_results import run_results_job as run_live_results
 from .models import (AttemptStatus, ContestAnswer, ContestAttempt, ContestExport, ContestResult, ContestScoreCount,
-                     ContestTitle, LiveAnswer, LiveGame, LivePlayer, Question, QuestionBank, QuestionType)
+                     ContestTitle, LiveAnswer, LiveGame, LiveGameResults, LivePlayer, Question, QuestionBank,
+                     QuestionType)
 
 SAMPLE_COURSE = "course-v1:Sample+KC+2026"
 
@@ -122,6 +124,7 @@ def register(registry) -> None:
         count=lambda course_id: len(course_components(course_id, "knowledge_contest")), order=21,
         count_label=_("Contests"), links=contest_links))
     registry.add_job_kind(JobKind(model=ContestExport, run=run_results_export))
+    registry.add_job_kind(JobKind(model=LiveGameResults, run=run_live_results))
     registry.add_export(ExportKind(key="knowledge_contest_bank", label=_("Question bank"), sample=bank_sample))
     registry.add_export(ExportKind(key="knowledge_contest_results", label=_("Contest results"), sample=results_sample))
     registry.add_export(ExportKind(key="knowledge_contest_live_game", label=_("Live contest results"),

@@ -50,7 +50,10 @@
       });
     }).then(function () { return refresh(); })
       .catch(function (error) { statusLine.textContent = error.message; })
-      .then(function () { busy = false; });
+      .then(function () {
+        busy = false;
+        if (action === "results") { loop(); }  // follow the job queued again
+      });
   }
   function control(label, action, primary) {
     var item = el("button", "party-button" + (primary ? " party-button--primary" : ""), label);
@@ -200,7 +203,28 @@
       var link = el("a", "party-button", gettext("Download the results (XLSX)"));
       link.href = urls["export"];
       controls.appendChild(link);
+      controls.appendChild(resultsNote(state.results));
+      if (state.results && state.results.status === "failed") { control(gettext("Write the results again"), "results"); }
     }
+  }
+
+  /* The results are written by a background job after the end: its progress, then done or failed. */
+  function resultsNote(results) {
+    var note = el("p", "party-message kc-projector-results");
+    note.setAttribute("role", "status");
+    if (!results) { return note; }
+    if (results.status === "done") {
+      note.textContent = gettext("The results are in the contest's records and the gradebook.");
+    } else if (results.status === "failed") {
+      note.textContent = results.error;
+      note.classList.add("party-message--error");
+    } else {
+      note.textContent = gettext("Writing the results: %(done)s of %(total)s players", {done: results.done, total: results.total});
+    }
+    return note;
+  }
+  function resultsPending() {
+    return state && state.results && state.results.status !== "done" && state.results.status !== "failed";
   }
 
   function refresh() {
@@ -213,7 +237,8 @@
         errorNode.hidden = true;
         state = fresh;
         deadlineAt = Date.now() + (fresh.remaining_ms || 0);
-        var tag = fresh.etag + ":" + fresh.joined_count + ":" + fresh.answered;
+        var results = fresh.results ? fresh.results.status + fresh.results.done : "";
+        var tag = fresh.etag + ":" + fresh.joined_count + ":" + fresh.answered + ":" + results;
         if (tag !== shownTag) { shownTag = tag; render(); }
       })
       .catch(function () { errorNode.hidden = false; });
@@ -221,7 +246,7 @@
 
   function loop() {
     refresh().then(function () {
-      if (!state || state.phase !== "ended") { window.setTimeout(loop, 1000); }
+      if (!state || state.phase !== "ended" || resultsPending()) { window.setTimeout(loop, 1000); }
     });
   }
   window.setInterval(function () {

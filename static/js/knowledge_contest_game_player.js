@@ -219,19 +219,25 @@ function KnowledgeContestGame(runtime, element, args) {
     panel.appendChild(note);
   }
 
-  /* Every two seconds (with a little jitter, so 300 phones spread out), and right after the
-     countdown ends (jittered over a second and a half, so the reveal does not arrive all at once). */
+  /* Every two seconds with jitter, so 300 phones spread out; right after the countdown ends (spread
+     over a second and a half, so the reveal does not reach them all at once). After a change the
+     phones' polls bunch together (they all learnt of it within one poll interval), so the first poll
+     after a change draws its whole delay at random over the interval, which spreads them again. */
+  var changed = false;
   function nextPollIn() {
     var every = POLL_MS + Math.random() * 400;
+    if (changed) { every = POLL_MS * (0.5 + Math.random()); changed = false; }
     if (state && state.phase === "question") {
       var toDeadline = deadlineAt - Date.now();
       if (toDeadline < every) { return Math.max(0, toDeadline) + 100 + Math.random() * 1500; }
     }
     return every * Math.min(5, failures + 1);
   }
+  /* The plugin's state view with this player's poll token (no session needed), else the block's handler. */
   function pollUrl() {
     var query = "game=" + encodeURIComponent(state.game) + (etag ? "&since=" + encodeURIComponent(etag) : "");
-    return state.poll_url ? state.poll_url + "?" + query : url("live_state", query);
+    if (!state.poll_url) { return url("live_state", query); }
+    return state.poll_url + (state.poll_url.indexOf("?") === -1 ? "?" : "&") + query;
   }
   function poll() {
     if (!state) { return; }
@@ -247,6 +253,7 @@ function KnowledgeContestGame(runtime, element, args) {
         failures = 0;
         if (fresh) {
           if (fresh.position !== state.position) { chosen = []; }
+          changed = true;
           state = fresh;
           etag = fresh.etag;
           deadlineAt = Date.now() + (fresh.remaining_ms || 0);

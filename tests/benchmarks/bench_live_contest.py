@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 import time
@@ -70,6 +71,40 @@ def handler(usage_id: str, name: str) -> str:
     return f"/xblock/{usage_id}/handler/{name}"
 
 
+class Phases:
+    """Latencies by kind of reply (304, a full poll in each phase, an answer), as the client saw them,
+    with the server's own share from its ``Server-Timing`` header (time in the app, in the database,
+    queries): what the client saw beyond ``app`` was spent queued in front of a busy worker."""
+
+    def __init__(self):
+        self.rows: dict[str, list[tuple[float, float, float, int]]] = {}
+
+    def add(self, kind: str, started: float, response) -> None:
+        client_ms = (time.perf_counter() - started) * 1000
+        app = db = 0.0
+        queries = 0
+        for part in (response.headers.get("Server-Timing") or "").split(","):
+            fields = dict(item.strip().split("=", 1) for item in part.split(";")[1:] if "=" in item)
+            name = part.split(";")[0].strip()
+            if name == "app":
+                app = float(fields.get("dur", 0))
+            elif name == "db":
+                db, queries = float(fields.get("dur", 0)), int(fields.get("desc", "0").strip('"') or 0)
+        self.rows.setdefault(kind, []).append((client_ms, app, db, queries))
+
+    def report(self) -> list[str]:
+        def pct(values, share):
+            values = sorted(values)
+            return values[min(len(values) - 1, int(share * len(values)))] if values else 0.0
+        lines = []
+        for kind, rows in sorted(self.rows.items()):
+            client, app, db, queries = zip(*rows)
+            lines.append(f"  {kind:<14} n {len(rows):>6}  client p50 {pct(client, .5):>6.0f} p95 {pct(client, .95):>6.0f} ms"
+                         f" | server app p50 {pct(app, .5):>5.1f} p95 {pct(app, .95):>6.1f} ms, db p50 {pct(db, .5):>5.1f}"
+                         f" p95 {pct(db, .95):>5.1f} ms, queries {min(queries)}-{max(queries)}")
+        return lines
+
+
 def play(server_url: str, usage_id: str, users, host, questions: int, seconds: int, reveal: int) -> dict:
     """The game: N players polling and answering, the host going through the questions."""
     keys = harness.sessions(users)
@@ -82,6 +117,7 @@ def play(server_url: str, usage_id: str, users, host, questions: int, seconds: i
         raise SystemExit(f"live_open: HTTP {opened.status_code} {opened.text[:300]}")
     game = opened.json()["game"]
     tally = {"accepted": 0, "late": 0, "polls": 0, "not_modified": 0}
+    phases = Phases()
     contexts = [{"etag": "", "joined": False, "answered": set()} for _ in users]
 
     def player(client, context):
@@ -91,24 +127,29 @@ def play(server_url: str, usage_id: str, users, host, questions: int, seconds: i
             reply = client.post(handler(usage_id, "live_join"), data=json.dumps({"game": game}),
                                 headers=context["headers"], name="join")
             joined = reply.json() if reply.status_code == 200 else {}
-            context.update(joined=bool(joined), poll_url=joined.get("poll_url"), etag=joined.get("etag", ""),
+            context.update(joined=bool(joined), poll_url=_with_game(joined.get("poll_url") or "", game), etag=joined.get("etag", ""),
                            deadline=time.monotonic() + joined.get("remaining_ms", 0) / 1000)
             return
         headers = {"Cookie": context["cookie"]}
         if context["etag"]:
             headers["If-None-Match"] = context["etag"]
         state = None
-        with client.get(f"{context['poll_url']}?game={game}", headers=headers, name="state poll",
+        started = time.perf_counter()
+        with client.get(context["poll_url"], headers=headers, name="state poll",
                         catch_response=True) as response:
             tally["polls"] += 1
             if response.status_code == 304:
                 tally["not_modified"] += 1
                 response.success()
+                kind = "304"
             elif response.status_code == 200:
                 state = response.json()
                 response.success()
+                kind = "200 " + state["phase"]
             else:
                 response.failure(f"HTTP {response.status_code}")
+                kind = "error"
+            phases.add(kind, started, response)
         if state is not None:
             context["etag"] = state["etag"]
             context["phase"] = state["phase"]
@@ -118,6 +159,8 @@ def play(server_url: str, usage_id: str, users, host, questions: int, seconds: i
                 gevent.sleep(random.uniform(0, min(3.0, seconds / 2)))  # people read, then tap
                 answer(client, context, position)
         every = 2.0 + random.uniform(0, 0.4)
+        if state is not None:  # the first poll after a change draws its delay over the interval (as the JS)
+            every = 2.0 * random.uniform(0.5, 1.5)
         to_deadline = context["deadline"] - time.monotonic()
         if context.get("phase") == "question" and to_deadline < every:
             every = max(0.0, to_deadline) + 0.1 + random.uniform(0, 1.5)
@@ -125,8 +168,10 @@ def play(server_url: str, usage_id: str, users, host, questions: int, seconds: i
 
     def answer(client, context, position):
         body = {"game": game, "position": position, "response": [random.choice("ABCD")]}
+        started = time.perf_counter()
         with client.post(handler(usage_id, "live_answer"), data=json.dumps(body), headers=context["headers"],
                          name="answer", catch_response=True) as reply:
+            phases.add("answer", started, reply)
             if reply.status_code == 200:
                 tally["accepted"] += 1
                 context["answered"].add(position)
@@ -138,7 +183,12 @@ def play(server_url: str, usage_id: str, users, host, questions: int, seconds: i
                 reply.failure(f"HTTP {reply.status_code}")
 
     def host_loop():
-        gevent.sleep(3)  # everyone joins
+        # The host starts when the room has joined (as on the projector's count), at most 60 s.
+        from party_training.edx_plugin.knowledge_contest.models import LivePlayer  # pylint: disable=import-outside-toplevel
+        waited = time.monotonic() + 60
+        while LivePlayer.objects.filter(game_id=game).count() < len(users) and time.monotonic() < waited:
+            gevent.sleep(0.5)
+        gevent.sleep(1)
         for _number in range(questions):
             requests.post(server_url + handler(usage_id, "live_control"), headers=host_headers,
                           data=json.dumps({"game": game, "action": "next"}), timeout=30).raise_for_status()
@@ -152,13 +202,14 @@ def play(server_url: str, usage_id: str, users, host, questions: int, seconds: i
         ContestAttempt, LiveAnswer, LivePlayer,
     )
     stored = LiveAnswer.objects.filter(game_id=game).count()
-    return {"game": game, "run": result, "tally": tally, "stored": stored,
+    return {"game": game, "run": result, "tally": tally, "stored": stored, "phases": phases,
             "players": LivePlayer.objects.filter(game_id=game).count(),
             "attempts": ContestAttempt.objects.filter(usage_id=usage_id).count()}
 
 
 def queries_per_poll(usage_id: str, users, host) -> dict:
     """Queries of a 304 poll, a full poll and an answer, at 2 players and at all of them."""
+    from django.core.cache import cache  # pylint: disable=import-outside-toplevel
     from django.db import connection  # pylint: disable=import-outside-toplevel
     from django.test import Client  # pylint: disable=import-outside-toplevel
     from django.test.utils import CaptureQueriesContext  # pylint: disable=import-outside-toplevel
@@ -183,30 +234,33 @@ def queries_per_poll(usage_id: str, users, host) -> dict:
             assert player.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
         counted["304 poll (block handler)"] = len(queries)
         counted["304 poll, the block's own"] = sum("livegame" in q["sql"] for q in queries.captured_queries)
-        poll_url = player.get(url).json()["poll_url"]
+        phones = [Client() for _user in users[:2]]  # the phones poll with their token, no session
+        addresses = [_with_game(_state_as(user, url)["poll_url"], game) for user in users[:2]]
         with CaptureQueriesContext(connection) as queries:
-            assert player.get(poll_url, {"game": game}, HTTP_IF_NONE_MATCH=etag).status_code == 304
-        counted["304 poll (plugin view, what phones poll)"] = len(queries)
+            assert phones[0].get(addresses[0], HTTP_IF_NONE_MATCH=etag).status_code == 304
+        counted["304 poll (plugin view with token, what phones poll)"] = len(queries)
         with CaptureQueriesContext(connection) as queries:
-            player.get(url)
-        counted["full poll (question)"] = len(queries)
+            assert phones[0].get(addresses[0]).status_code == 200
+        counted["full poll (question, phones' view)"] = len(queries)
         question = LiveGame.objects.get(pk=game).questions[0]
         with CaptureQueriesContext(connection) as queries:
             player.post(handler(usage_id, "live_answer"), json.dumps({"game": game, "position": 0,
                                                                       "response": question["answer"]}),
                         content_type="application/json")
-        counted["answer"] = len(queries)
+        counted["answer (statements, without BEGIN/COMMIT)"] = sum(q["sql"] not in ("BEGIN", "COMMIT")
+                                                                 for q in queries.captured_queries)
+        counted["answer (all, with BEGIN/COMMIT)"] = len(queries)
+        answer_sql = [q["sql"].split(" (")[0][:70] for q in queries.captured_queries]
         live_games.control(usage_id, game, "skip")
+        cache.clear()
         with CaptureQueriesContext(connection) as queries:
-            player.get(url)
-        counted["full poll (reveal: chart, boards, rank)"] = len(queries)
-        other = Client()
-        other.force_login(users[1])
-        other.get(url)  # (joined above) the reveal is now built and shared
+            phones[0].get(addresses[0])
+        counted["full poll (reveal, the first phone builds the shared part)"] = len(queries)
         with CaptureQueriesContext(connection) as queries:
-            other.get(url)
-        counted["full poll (reveal, already built by another player)"] = len(queries)
+            phones[1].get(addresses[1])
+        counted["full poll (reveal, the other phones)"] = len(queries)
         figures[size] = counted
+        figures["answer statements"] = answer_sql
         live_games.end_game(usage_id, game)
     return figures
 
@@ -217,19 +271,28 @@ def main() -> int:
     parser.add_argument("--players", type=int, default=300)
     parser.add_argument("--questions", type=int, default=8)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "0")) or None,
+                        help="the server's port (default: BENCH_PORT, else a free one)")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default: demo/gunicorn.conf.py's)")
+    parser.add_argument("--threads", type=int, help="threads per worker (default: demo/gunicorn.conf.py's)")
+    parser.add_argument("--no-compare", action="store_true", help="skip the comparison with the bare view")
     args = parser.parse_args()
     tiny = args.tiny
     players, questions, seconds = (6, 2, 5) if tiny else (args.players, args.questions, args.seconds)
     harness.setup_django(tiny)
     usage_id, users, host = build(players, questions, branches=2 if tiny else 6)
-    with harness.Server() as server:
-        print(f"Live game: {players} players, {questions} questions of {seconds} s, gunicorn 2 workers x 8 threads")
+    with harness.Server(args.port, args.workers, args.threads) as server:
+        print(f"Live game: {players} players, {questions} questions of {seconds} s, "
+              f"gunicorn {server.workers} workers x {server.threads} threads")
         game = play(server.url, usage_id, users, host, questions, seconds, reveal=1 if tiny else 3)
         run = game["run"]
         for name in ("state poll", "answer", "join"):
             figures = run.by_name.get(name, {"requests": 0, "errors": 0, "p50": 0, "p95": 0})
             print(f"  {name:<11} requests {figures['requests']:>6}  p50 {figures['p50']:>5.0f} ms  "
                   f"p95 {figures['p95']:>5.0f} ms  errors {figures['errors']}")
+        print("By kind of reply (client latency; the server's own time in Python + database, and queries):")
+        for line in game["phases"].report():
+            print(line)
         tally = game["tally"]
         lost = tally["accepted"] - game["stored"]
         print(f"  polls answered 304: {tally['not_modified']} of {tally['polls']}; answers accepted "
@@ -238,7 +301,12 @@ def main() -> int:
               f"contest attempts written {game['attempts']}")
         print("Queries (in this process, same database; the demo's session, user and role lookups included):")
         for size, counted in queries_per_poll(usage_id, users, host).items():
-            print(f"  {size:>4} players: " + ", ".join(f"{k} {v}" for k, v in counted.items()))
+            if size == "answer statements":
+                print("  an answer's statements: " + " | ".join(counted))
+            else:
+                print(f"  {size:>4} players: " + ", ".join(f"{k} {v}" for k, v in counted.items()))
+        if args.no_compare:
+            return 1 if (lost or run.errors) else 0
         print("304 poll against the bare one-INSERT view (load harness):")
         poll_game = _poll_target(usage_id, users, host)
         keys = harness.sessions(users[:32])
@@ -274,7 +342,19 @@ def _poll_target(usage_id, users, host) -> dict:
     player = Client()
     player.force_login(users[0])
     state = player.get(f"{handler(usage_id, 'live_state')}?game={game}").json()
-    return {"game": game, "etag": state["etag"], "poll_url": f"{state['poll_url']}?game={game}"}
+    return {"game": game, "etag": state["etag"], "poll_url": _with_game(state["poll_url"], game)}
+
+
+def _state_as(user, url: str) -> dict:
+    from django.test import Client  # pylint: disable=import-outside-toplevel
+    client = Client()
+    client.force_login(user)
+    return client.get(url).json()
+
+
+def _with_game(url: str, game: int) -> str:
+    """The poll address as the phones use it: the game in the query (after the player's token, if any)."""
+    return url + ("&" if "?" in url else "?") + f"game={game}"
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ import locust  # noqa: F401  pylint: disable=unused-import
 import gevent
 
 import os
+import runpy
 import signal
 import socket
 import statistics
@@ -74,12 +75,17 @@ def free_port() -> int:
 class Server:
     """The demo under gunicorn (``demo/gunicorn.conf.py``), started for the run and stopped after."""
 
-    def __init__(self, port: int | None = None, workers: int = 2, threads: int = 8):
+    def __init__(self, port: int | None = None, workers: int | None = None, threads: int | None = None):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "DEMO_BENCH": "1", "DEMO_DEBUG": "0", "DEMO_CONN_MAX_AGE": "60",
-                    "GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_WORKERS": str(workers),
-                    "GUNICORN_THREADS": str(threads), "PYTHONPATH": str(ROOT)}
+                    "GUNICORN_BIND": f"127.0.0.1:{self.port}", "PYTHONPATH": str(ROOT)}
+        # Unless told, the workers and threads are the ones demo/gunicorn.conf.py chooses.
+        for name, value in (("GUNICORN_WORKERS", workers), ("GUNICORN_THREADS", threads)):
+            if value:
+                self.env[name] = str(value)
+        conf = runpy.run_path(str(ROOT / "demo" / "gunicorn.conf.py"))
+        self.workers, self.threads = workers or conf["workers"], threads or conf["threads"]
         self.process = None
 
     def __enter__(self) -> Server:

@@ -1,6 +1,6 @@
 """The knowledge_contest live benchmark runs in its tiny mode (gunicorn, the locust harness, a scratch SQLite):
 the script and the harness work, and the figures say what the full run must say (no error, no lost
-answer, a 304 poll costs the block one query whatever the number of players)."""
+answer, a poll costs the phones one query whatever the number of players)."""
 import re
 import subprocess
 import sys
@@ -19,9 +19,12 @@ def test_live_benchmark_tiny_mode():
     assert re.search(r"answers accepted ([1-9]\d*)", out)  # players did answer
     per_size = re.findall(r"304 poll, the block's own (\d+)", out)
     assert per_size == ["1", "1"]
-    full = re.findall(r"full poll \(reveal: chart, boards, rank\) (\d+)", out)
-    assert len(full) == 2 and full[0] == full[1]  # constant in the number of players
-    assert re.findall(r"304 poll \(plugin view, what phones poll\) (\d+)", out) == ["3", "3"]
+    built = re.findall(r"full poll \(reveal, the first phone builds the shared part\) (\d+)", out)
+    assert len(built) == 2 and built[0] == built[1]  # constant in the number of players
+    # What the phones pay, whatever the number of players: one query, for a 304 and for a full poll.
+    assert re.findall(r"304 poll \(plugin view with token, what phones poll\) (\d+)", out) == ["1", "1"]
+    assert re.findall(r"full poll \(reveal, the other phones\) (\d+)", out) == ["1", "1"]
+    assert re.findall(r"full poll \(question, phones' view\) (\d+)", out) == ["1", "1"]
     for subject in ("bare", "poll 304", "handler 304"):
         rows = [line for line in out.splitlines() if re.match(rf"\s+\d+\s+{re.escape(subject)}\s", line)]
         assert len(rows) == 2, out  # one per concurrency level

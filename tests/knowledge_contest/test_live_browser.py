@@ -65,6 +65,8 @@ def test_host_and_two_phones_play_a_game(browser, live_server, make_user, make_o
     assert host_page.inner_text(".kc-projector-pin") == game.pin
 
     first = phone(browser, live_server, "p1", errors)
+    polls = []
+    first.on("request", lambda request: polls.append(request.url) if "state.json" in request.url else None)
     first.goto(f"{live_server.url}/party-training/contest/join/")
     first.fill("#kc-join-pin", game.pin)
     first.click(".kc-join-form button")
@@ -103,6 +105,10 @@ def test_host_and_two_phones_play_a_game(browser, live_server, make_user, make_o
     screenshot(first, "knowledge_contest_live_phone_podium")
     assert no_overflow(first)
     assert ContestResult.objects.filter(usage_id=game.usage_id).count() == 2
+    # The results job ran after the end; the projector says so.
+    host_page.wait_for_function("document.querySelector('.kc-projector-results').textContent.includes('成绩已写入')")
+    # The phone polled the plugin's view with its token (no session needed there).
+    assert polls and all("t=" in url for url in polls), polls[:3]
     assert not errors, errors
 
 
