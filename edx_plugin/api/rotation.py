@@ -166,8 +166,7 @@ class ProgramViewSet(APIMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
         program = self.get_object()
         data = self.get_serializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        values = {**form_values(program), "roots": [str(pk) for pk in program.roots.values_list("pk", flat=True)],
-                  "categories": list(program.categories.values_list("code", flat=True))}
+        values = form_values(program)
         values.update({k: ([str(x) for x in v] if isinstance(v, list) else str(v))
                        for k, v in data.validated_data.items()})
         try:

@@ -168,11 +168,14 @@ def update_program(user, program: TrainingProgram, data) -> TrainingProgram:
 
 
 def form_values(program: TrainingProgram) -> dict:
-    """A program's fields as its form shows them (strings, as a posted form holds them)."""
+    """A program's fields as its form shows them and ``update_program`` reads them (strings, as a posted
+    form holds them; the target organisations and categories as lists)."""
     values = {name: str(getattr(program, name)) for name in ("name", "season", "kind", "year", "sign_in_margin",
                                                              "late_after", *(f"credit_{s}" for s in CREDIT_DEFAULTS))}
     values.update(required_hours=f"{program.required_hours.normalize():f}", starts=program.starts.isoformat(),
-                  ends=program.ends.isoformat(), organization=str(program.organization_id))
+                  ends=program.ends.isoformat(), organization=str(program.organization_id),
+                  roots=[str(pk) for pk in program.roots.values_list("pk", flat=True)],
+                  categories=list(program.categories.values_list("code", flat=True)))
     return values
 
 

@@ -90,8 +90,7 @@ def _program_page(request, program, error: str = "", status: int = 200):
         form, roots, categories = request.POST, request.POST.getlist("roots"), request.POST.getlist("categories")
     else:
         form = form_values(program)
-        roots = program.roots.values_list("pk", flat=True)
-        categories = program.categories.values_list("code", flat=True)
+        roots, categories = form["roots"], form["categories"]
     raw_class = request.GET.get("edit_class", "")
     editing_class = program.classes.filter(pk=int(raw_class)).first() if raw_class.isdigit() else None
     chart = {"classes": [r["name"] for r in summary["classes"]],
@@ -100,7 +99,8 @@ def _program_page(request, program, error: str = "", status: int = 200):
         "program": program, "classes": classes.class_rows(program), "unseated_count": unseated_count,
         "unseated": unseated, "sessions": session_rows, "summary": summary, "chart_data": chart,
         "editing": editing, "editing_class": editing_class, "program_form": form,
-        **form_choices(request.user, form, roots, categories), "runs": list(program.assignments.all()[:5]), "lecturers": list(pool()[:500]), "modes": SessionMode.choices,
+        **form_choices(request.user, form, roots, categories), "runs": list(program.assignments.all()[:5]),
+        "lecturers": list(pool()[:500]), "modes": SessionMode.choices,
         "error": error, "form": request.POST, "done": DONE.get(request.GET.get("done", ""), lambda: "")(),
     }, status=status, chart=True)
 
