@@ -104,34 +104,3 @@ def test_host_and_two_phones_play_a_game(browser, live_server, make_user, make_o
     assert no_overflow(first)
     assert ContestResult.objects.filter(usage_id=game.usage_id).count() == 2
     assert not errors, errors
-
-
-def test_studio_editor_rows_and_errors_naming_the_field(browser, live_server, make_user):
-    """Issue 14, defect 12: draw rules as rows, points per question type, errors naming the field."""
-    load_bank_fixtures(FIXTURES)
-    usage_id = load_block(OLX, unit="live")
-    make_user("author", course_staff=True)
-    errors = []
-    page = phone(browser, live_server, "author", errors)
-    page.set_viewport_size({"width": 1000, "height": 900})
-    page.goto(f"{live_server.url}{UNIT}?view=studio")
-    page.wait_for_selector(".kc-editor__row")
-    assert page.locator(".kc-editor__row").count() == 1
-    assert page.locator(".kc-editor__row [data-rule=bank]").input_value() == "party-constitution"
-    page.click("[data-action=add-rule]")
-    page.locator(".kc-editor__row").nth(1).locator("[data-rule=count]").fill("0")
-    page.fill("#kc-editor-points-multiple", "300")
-    page.click(".party-studio-form button[type=submit]")
-    page.wait_for_selector("[data-error-for=draw_rules]:not(:empty)")
-    assert "第 2 条规则的题库" in page.inner_text("[data-error-for=draw_rules]")
-    assert "多选题" in page.inner_text("[data-error-for=points]")
-    screenshot(page, "knowledge_contest_studio_editor_errors")
-    page.locator(".kc-editor__row").nth(1).locator("[data-row=remove]").click()
-    page.fill("#kc-editor-points-multiple", "3")
-    page.locator(".kc-editor__row [data-rule=count]").fill("3")
-    page.click(".party-studio-form button[type=submit]")
-    page.wait_for_selector(".party-message--success")
-    from tests.conftest import get_block  # pylint: disable=import-outside-toplevel
-    block = get_block(usage_id)
-    assert block.draw_rules[0]["count"] == 3 and block.points["multiple"] == 3
-    assert no_overflow(page) and not errors, errors

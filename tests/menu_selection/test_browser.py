@@ -101,12 +101,11 @@ def test_pick_refused_succeed_gated_unit_then_waitlist_and_promotion(browser, li
     screenshot(staff_page, "menu_selection_staff_desktop")
     # The Studio editor: add a row, move it up, save; the menu follows at once.
     staff_page.goto(menu_url + "?view=studio")
-    staff_page.click("[data-action=add-option]")
-    row = staff_page.locator(".party-menu-editor__row").last
-    row.locator("[data-option=title]").fill("基层治理案例")
-    row.locator("[data-option=hours]").fill("1.5")
-    row.locator("[data-row=up]").click()
-    screenshot(staff_page, "menu_selection_studio_desktop")
+    staff_page.locator('[data-field="options"] > button').click()  # the shared rows (core.js)
+    row = staff_page.locator('[data-field="options"] > ol > li').last
+    row.get_by_label("标题").fill("基层治理案例")
+    row.get_by_label("学时").fill("1.5")
+    row.locator(".party-rows__actions").get_by_role("button", name="上移").click()
     staff_page.click(".party-studio-form button[type=submit]")
     staff_page.wait_for_selector(".party-message--success")
     titles = list(MenuOption.objects.filter(active=True).order_by("position").values_list("title", flat=True))
