@@ -87,3 +87,16 @@ def test_case_discussion_materials_name_the_row(make_user):
         {"title": "甲", "url": "https://a.cn"}, {"title": "<b>乙</b>", "url": "javascript:alert(1)"}]}})
     assert status == 400
     assert body["fields"]["materials"] == "“学习资料”第 2 行：“地址（http 或 https）”须为以 http:// 或 https:// 开头的地址。"
+
+
+@pytest.mark.parametrize("olx", [
+    '<party_class url_name="j1"/>', '<knowledge_contest url_name="j2"/>', '<case_discussion url_name="j3"/>',
+    '<menu_selection url_name="j4"/>', writing_olx("j5"),
+])
+def test_no_block_editor_shows_raw_json(olx, make_user):
+    """Every list and object an author edits is rows or one input per key (defect 12)."""
+    usage_id = load_block(olx)
+    block = get_block(usage_id, make_user("json_author", course_staff=True))
+    kinds = {name: block._editor_field(name)["kind"] for name in block.editable_fields}  # pylint: disable=protected-access
+    assert "json" not in kinds.values(), kinds
+    assert 'rows="8"' not in block.studio_view().body_html()
