@@ -7,7 +7,7 @@ import pytest
 from party_training.edx_plugin.core.models import CourseRole
 from party_training.edx_plugin.knowledge_contest.bank_files import load_bank_fixtures
 from party_training.edx_plugin.knowledge_contest.models import ContestResult, LiveGame
-from tests.conftest import COURSE_ID, load_block, login, screenshot
+from tests.conftest import COURSE_ID, load_block, login, screenshot, unit_frame
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,16 +51,23 @@ def test_host_and_two_phones_play_a_game(browser, live_server, make_user, make_o
     CourseRole.objects.create(user=host, course_id=COURSE_ID)
     errors = []
 
-    host_context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    # The host opens the game from the block's staff tools, in the block's MFE frame; the projector page
+    # opens in a tab of its own, not inside the frame.
+    host_context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", units="frame")
     host_page = host_context.new_page()
     host_page.on("pageerror", lambda exc: errors.append(str(exc)))
     login(host_page, live_server.url, "host")
     host_page.goto(f"{live_server.url}{UNIT}")
-    host_page.locator(".kc-staff summary").click()
-    host_page.click(".kc-game-open button[type=submit]")
-    host_page.wait_for_selector(".kc-game-host-link a")
+    block = unit_frame(host_page)
+    block.locator(".kc-staff summary").click()
+    block.click(".kc-game-open button[type=submit]")
+    block.wait_for_selector(".kc-game-host-link a")
     game = LiveGame.objects.get()
-    host_page.goto(live_server.url + host_page.get_attribute(".kc-game-host-link a", "href"))
+    with host_context.expect_page() as opened:  # a tab of its own for the projector
+        block.click(".kc-game-host-link a")
+    host_page = opened.value
+    host_page.on("pageerror", lambda exc: errors.append(str(exc)))
+    assert len(host_page.frames) == 1
     host_page.wait_for_selector(".kc-projector-pin")
     assert host_page.inner_text(".kc-projector-pin") == game.pin
 
