@@ -74,6 +74,7 @@ class CaseDiscussionBlock(CompletableXBlockMixin, CreditHoursMixin, StudioEditor
 
     studio_rows = {"questions": {"item": gettext_lazy("Guiding question"), "max": 1000}, "materials": MATERIAL_ROWS,
                    "organizations": ORGANIZATION_ROWS, "rubric": RUBRIC_ROWS}
+    studio_rich_text = ("background",)
 
     editable_fields = ("display_name", "background", "materials", "questions", "mode", "grouping", "group_size",
                        "organizations", "min_chars", "deadline", "edit_window_minutes", "credit_hours", "graded",

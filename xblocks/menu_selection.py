@@ -63,6 +63,7 @@ class MenuSelectionBlock(StudioEditorMixin, PartyBlockMixin, XBlock):
     no_overlap = Boolean(display_name=gettext_lazy("No two picks whose schedules overlap"), default=False,
                          scope=Scope.settings)
 
+    studio_rich_text = ("intro",)
     editable_fields = ("display_name", "intro") + RULE_FIELDS + ("options",)
 
     # --- the plugin's copy --------------------------------------------------------------------

@@ -99,4 +99,9 @@ def test_no_block_editor_shows_raw_json(olx, make_user):
     block = get_block(usage_id, make_user("json_author", course_staff=True))
     kinds = {name: block._editor_field(name)["kind"] for name in block.editable_fields}  # pylint: disable=protected-access
     assert "json" not in kinds.values(), kinds
+    # Authored HTML (class text, case background, menu intro, writing prompt) gets the formatting toolbar;
+    # the contest's introduction is plain text.
+    rich = {"party_class": "body", "case_discussion": "background", "menu_selection": "intro",
+            "writing_assignment": "prompt"}.get(block.scope_ids.block_type)
+    assert rich is None or kinds[rich] == "html", kinds
     assert 'rows="8"' not in block.studio_view().body_html()

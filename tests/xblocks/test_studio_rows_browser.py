@@ -172,6 +172,10 @@ def test_contest_draw_rules_and_points(browser, live_server, make_user):
 def test_case_discussion_questions_materials_and_rubric(browser, live_server, make_user):
     usage_id = load_block(graded_olx("cd_studio"), unit="case_studio")
     context, page, errors = _editor(browser, live_server, make_user, "case_studio")
+    background = page.locator('[data-field="background"][contenteditable=true]')  # no raw HTML to type
+    background.click()
+    page.keyboard.press("End")
+    page.keyboard.type("补充背景")
     questions = rows(page, "questions")
     assert questions.count() == 2
     add_row(page, "questions").locator("input").fill("第三个问题：如何整改？")
@@ -197,6 +201,7 @@ def test_case_discussion_questions_materials_and_rubric(browser, live_server, ma
     assert block.questions == ["第三个问题：如何整改？", "对本支部有何启示？"]
     assert block.rubric[2] == {"name": "文字表达", "levels": [{"name": "流畅", "points": 10}, {"name": "一般", "points": 5}]}
     assert block.materials[-1] == {"title": XSS, "url": "https://example.com/a.docx"}
+    assert "补充背景" in block.background and "<p>" in block.background
     page.reload()
     page.wait_for_selector(".party-rows__row")
     assert questions.nth(0).locator("input").input_value() == "第三个问题：如何整改？"
@@ -206,6 +211,7 @@ def test_case_discussion_questions_materials_and_rubric(browser, live_server, ma
 def test_menu_selection_options(browser, live_server, make_user):
     usage_id = load_menu(option_olx("a", "理论学习") + option_olx("b", "政策解读"), url_name="menu_rows")
     context, page, errors = _editor(browser, live_server, make_user, "unit1")
+    assert page.locator('[data-field="intro"][contenteditable=true]').count() == 1  # no raw HTML to type
     options = rows(page, "options")
     assert options.count() == 2
     option = add_row(page, "options")
