@@ -4,7 +4,6 @@ course (``core.views.staff_dashboard``), shown to course staff only. The LMS bui
 the class imports and its rules can be tested."""
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.translation import gettext_noop
 
 from .core.permissions import is_course_staff, record_course_staff
@@ -13,10 +12,37 @@ try:  # pragma: no cover - only inside the platform
     from xmodule.tabs import CourseTab  # pylint: disable=import-error
 except ImportError:
     class CourseTab:  # pylint: disable=too-few-public-methods
-        """What the LMS's CourseTab gives a plugin tab (type, title, priority, link)."""
+        """Outside the platform: the members of ``xmodule.tabs.CourseTab`` a plugin tab relies on, with
+        the same signatures. The LMS builds a dynamic tab as ``tab_type(dict())``, asks
+        ``tab.is_enabled(course, user=user)``, sorts by ``tab.name`` (the untranslated ``title``) and
+        links with ``tab.link_func(course, reverse)``, which is ``reverse(view_name, args=[course id])``
+        unless the tab_dict gives its own."""
 
-        def __init__(self, tab_dict=None):
-            self.tab_dict = tab_dict or {}
+        type = ""
+        title = None
+        priority = None
+        view_name = None
+        is_dynamic = False
+        is_default = True
+        is_hideable = False
+        is_movable = False
+        course_staff_only = False
+
+        def __init__(self, tab_dict):
+            self.name = tab_dict.get("name", self.title)
+            self.tab_id = tab_dict.get("tab_id", getattr(self, "tab_id", self.type))
+            self.course_staff_only = tab_dict.get("course_staff_only", False)
+            self.is_hidden = tab_dict.get("is_hidden", False)
+            self.tab_dict = tab_dict
+
+        @property
+        def link_func(self):
+            return self.tab_dict.get("link_func", lambda course, reverse_func: reverse_func(
+                self.view_name, args=[str(course.id)]))
+
+        @classmethod
+        def is_enabled(cls, course, user=None):
+            raise NotImplementedError
 
 
 def _platform_staff(course, user) -> bool:
@@ -28,26 +54,18 @@ def _platform_staff(course, user) -> bool:
     return bool(has_access(user, "staff", course, course.id))
 
 
-def dashboard_link(course, reverse_func=reverse) -> str:
-    return reverse_func("party_training:staff_dashboard", args=[str(course.id)])
-
-
 class StaffDashboardTab(CourseTab):
     """Course staff's tab: every party-training tool of the course."""
 
     type = "party_training_staff"
     title = gettext_noop("Party training tools")
     priority = 120
+    # The platform's own link_func reverses this with the course id: /party-training/course/<id>/staff/.
     view_name = "party_training:staff_dashboard"
     is_dynamic = True
     is_default = False
     is_hideable = False
     is_movable = False
-
-    def __init__(self, tab_dict=None):
-        tab_dict = dict(tab_dict or {})
-        tab_dict.setdefault("link_func", dashboard_link)
-        super().__init__(tab_dict)
 
     @classmethod
     def is_enabled(cls, course, user=None) -> bool:

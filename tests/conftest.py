@@ -227,6 +227,16 @@ def login(page, base_url: str, username: str, password: str = "pw"):
     page.wait_for_load_state("networkidle")
 
 
+def unit_frame(page, index: int = 0):
+    """A unit's component as the Learning MFE hosts it: the content frame of its render_xblock iframe
+    (a Playwright Frame: fill, click, wait_for_selector, expect_navigation ... as on a page). Ask for it
+    again after the page or the frame reloads."""
+    element = page.locator("iframe.demo-unit-frame").nth(index).element_handle()
+    frame = element.content_frame()
+    frame.wait_for_load_state()
+    return frame
+
+
 def screenshot(page, name: str):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

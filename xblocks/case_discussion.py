@@ -29,6 +29,7 @@ from party_training.edx_plugin.core.text import COUNTING_RULE_HELP, sanitize_htm
 
 from .fields import CreditHoursMixin, credit_hours_field
 from .mixins import PartyBlockMixin, StudioEditorMixin, json_handler, page_handler
+from .studio_rows import MATERIAL_ROWS, ORGANIZATION_ROWS, RUBRIC_ROWS
 from .olx import inner_html, read_attributes, read_rubric, write_attributes, write_rubric
 
 SCALAR_FIELDS = ("display_name", "mode", "grouping", "group_size", "min_chars", "deadline", "edit_window_minutes",
@@ -66,8 +67,14 @@ class CaseDiscussionBlock(CompletableXBlockMixin, CreditHoursMixin, StudioEditor
                                    minimum=0, maximum=EDIT_WINDOW_MAX)
     credit_hours = credit_hours_field()
     graded = _setting(Boolean, gettext_lazy("Graded with a rubric"), False)
-    rubric = List(display_name=gettext_lazy("Rubric"), default=[], scope=Scope.content)
+    rubric = List(display_name=gettext_lazy("Rubric"), default=[], scope=Scope.content, help=gettext_lazy(
+        "Criteria, each with at least two levels and their whole points. The score published is the rubric's "
+        "points scaled to the maximum score."))
     maximum_score = _setting(Float, gettext_lazy("Maximum score"), 100.0, minimum=0, maximum=1000)
+
+    studio_rows = {"questions": {"item": gettext_lazy("Guiding question"), "max": 1000}, "materials": MATERIAL_ROWS,
+                   "organizations": ORGANIZATION_ROWS, "rubric": RUBRIC_ROWS}
+    studio_rich_text = ("background",)
 
     editable_fields = ("display_name", "background", "materials", "questions", "mode", "grouping", "group_size",
                        "organizations", "min_chars", "deadline", "edit_window_minutes", "credit_hours", "graded",
@@ -251,9 +258,7 @@ class CaseDiscussionBlock(CompletableXBlockMixin, CreditHoursMixin, StudioEditor
         fields = {name: self._editor_field(name) for name in self.editable_fields}
         return self.render_fragment(
             "case_discussion/studio.html", {"fields": fields, "block_type": self.scope_ids.block_type},
-            js="case_discussion_studio.js", css="case_discussion.css", init_fn="CaseDiscussionStudio",
-            js_args={"questions": list(self.questions), "rubric": list(self.rubric),
-                     "materials": list(self.materials), "organizations": list(self.organizations)})
+            js="studio_editor.js", css="case_discussion.css", init_fn="PartyStudioEditor")
 
     def validate_studio_values(self, values: dict) -> dict:
         """Checks across fields (each field's bounds come from its declaration)."""

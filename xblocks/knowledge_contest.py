@@ -17,7 +17,7 @@ from xblock.fields import Boolean, DateTime, Dict, Float, Integer, List, Scope, 
 
 from party_training.edx_plugin.knowledge_contest import attempts, banks, leaderboards, payloads, scoring, titles
 from party_training.edx_plugin.knowledge_contest.config import (
-    DEFAULT_POINTS, ContestConfig, ContestError, check_draw_rules, draw_rule_dict, draw_rule_problems, parse_draw_rule,
+    DEFAULT_POINTS, MAX_QUESTIONS, ContestConfig, ContestError, check_draw_rules, draw_rule_dict, draw_rule_problems, parse_draw_rule,
     difficulty_choices, point_types, points_problem,
 )
 
@@ -47,9 +47,9 @@ class KnowledgeContestBlock(LiveGameMixin, CreditHoursMixin, StudioEditorMixin, 
                    multiline_editor=True, help=gettext_lazy("Plain text shown above the start button."))
     draw_rules = List(
         display_name=gettext_lazy("Draw rules"), default=[], scope=Scope.content,
-        help=gettext_lazy('A JSON list; each rule draws "count" questions from the bank with the code "bank", '
-                          'optionally only of a "category" and a "difficulty" (easy, medium, hard). Example: '
-                          '[{"bank": "party-constitution", "category": "", "difficulty": "easy", "count": 5}]'),
+        help=gettext_lazy("Each rule draws a number of questions from a bank, optionally only of a category and a "
+                          "difficulty. Rules are drawn in order; a question drawn by an earlier rule is not drawn "
+                          "again."),
     )
     shuffle_questions = Boolean(display_name=gettext_lazy("Shuffle questions"), default=True, scope=Scope.settings)
     shuffle_options = Boolean(display_name=gettext_lazy("Shuffle options"), default=True, scope=Scope.settings)
@@ -70,7 +70,7 @@ class KnowledgeContestBlock(LiveGameMixin, CreditHoursMixin, StudioEditorMixin, 
     )
     points = Dict(
         display_name=gettext_lazy("Points per question type"), default=dict(DEFAULT_POINTS), scope=Scope.content,
-        help=gettext_lazy("JSON with the keys single, multiple, true_false and fill_blank."),
+        help=gettext_lazy("Points for a right answer, per question type (0 to 100)."),
     )
     speed_bonus = Float(
         display_name=gettext_lazy("Speed bonus (points)"), default=0.0, scope=Scope.settings, minimum=0, maximum=100,
@@ -157,17 +157,25 @@ class KnowledgeContestBlock(LiveGameMixin, CreditHoursMixin, StudioEditorMixin, 
             values["draw_rules"] = [draw_rule_dict(rule) for rule in rules]
         return errors
 
-    def studio_view(self, context=None):
-        """The shared editor's fields, with the draw rules as rows (bank, category, difficulty, count:
-        add, remove, reorder) and the points as one number per question type."""
-        fields = [self._editor_field(name) for name in self.editable_fields if name not in ("draw_rules", "points")]
-        return self.render_fragment(
-            "knowledge_contest/studio.html", {
-                "fields": fields, "block_type": self.scope_ids.block_type, "banks": banks.draw_bank_choices(
-                    self.course_id_str, [str(rule.get("bank", "")) for rule in self.draw_rules]),
-                "difficulties": difficulty_choices(), "point_types": point_types(self.points)},
-            js=["studio_editor.js", "knowledge_contest_studio.js"], css="knowledge_contest.css",
-            init_fn="KnowledgeContestStudio", js_args={"draw_rules": self.draw_rules})
+    def studio_row_schema(self, name: str) -> dict | None:
+        """The draw rules as rows: a bank of the course or the site, a category, a difficulty, a count."""
+        if name != "draw_rules":
+            return None
+        current = [str(rule.get("bank", "")) for rule in self.draw_rules if isinstance(rule, dict)]
+        return {"columns": [
+            {"key": "bank", "label": _("Question bank"), "kind": "choice", "required": True, "choices": [("", _("Choose a bank"))] + [
+                (code, f"{name} ({code})") for code, name in banks.draw_bank_choices(self.course_id_str, current)]},
+            {"key": "category", "label": _("Category (empty: any)"), "kind": "text", "max": 100},
+            {"key": "difficulty", "label": _("Difficulty"), "kind": "choice", "choices": difficulty_choices()},
+            {"key": "count", "label": _("Number of questions"), "kind": "int", "required": True, "min": 1,
+             "max": MAX_QUESTIONS, "default": 1}]}
+
+    def studio_keyed_schema(self, name: str) -> dict | None:
+        """The points as one number per question type."""
+        if name != "points":
+            return None
+        return {"keys": [{"key": row["key"], "label": row["label"], "kind": "number", "required": True, "min": 0,
+                          "max": 100} for row in point_types(self.points)]}
 
     # --- OLX ------------------------------------------------------------------------------------
     @classmethod

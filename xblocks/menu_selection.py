@@ -38,7 +38,9 @@ class MenuSelectionBlock(StudioEditorMixin, PartyBlockMixin, XBlock):
                           scope=Scope.settings)
     intro = String(display_name=gettext_lazy("Text above the menu"), default="", scope=Scope.content, multiline_editor=True,
                    help=gettext_lazy("Shown above the menu. Basic HTML is allowed."))
-    options = List(display_name=gettext_lazy("Options"), default=[], scope=Scope.content)
+    options = List(display_name=gettext_lazy("Options"), default=[], scope=Scope.content, help=gettext_lazy(
+        "Each option: a title, its topic, credit hours, an optional schedule (for the overlap rule) and capacity, "
+        "the member categories it is recommended for or restricted to. Reorder with the arrows."))
     mode = String(display_name=gettext_lazy("Mode"), default=MenuMode.FIRST_COME, scope=Scope.settings,
                   values=[{"value": v, "display_name": label} for v, label in MenuMode.choices])
     min_picks = Integer(display_name=gettext_lazy("Minimum picks"), default=0, scope=Scope.settings,
@@ -61,7 +63,7 @@ class MenuSelectionBlock(StudioEditorMixin, PartyBlockMixin, XBlock):
     no_overlap = Boolean(display_name=gettext_lazy("No two picks whose schedules overlap"), default=False,
                          scope=Scope.settings)
 
-    # The options are edited as rows of the menu's own form (``menu_selection_studio.js``).
+    studio_rich_text = ("intro",)
     editable_fields = ("display_name", "intro") + RULE_FIELDS + ("options",)
 
     # --- the plugin's copy --------------------------------------------------------------------
@@ -120,14 +122,30 @@ class MenuSelectionBlock(StudioEditorMixin, PartyBlockMixin, XBlock):
         return {"ranking": keys, "message": _("Your ranking is saved. Seats are allocated when the window closes.")}
 
     # --- Studio --------------------------------------------------------------------------------
-    def studio_view(self, context=None):
-        fields = [self._editor_field(name) for name in self.editable_fields if name != "options"]
-        return self.render_fragment(
-            "menu_selection/studio.html", {"fields": fields, "block_type": self.scope_ids.block_type,
-                                            "topics": [(k, str(v)) for k, v in menus.TOPICS.items()],
-                                            "categories": menus.category_choices()},
-            js=["studio_editor.js", "menu_selection_studio.js"], css="menu_selection.css",
-            init_fn="MenuSelectionStudio", js_args={"options": self.options})
+    def studio_row_schema(self, name: str) -> dict | None:
+        """The options as rows: a title, a topic (listed or the author's own), hours, capacity, an optional
+        schedule, whether it is required, who it is for, a description; the id stays with its row."""
+        if name != "options":
+            return None
+        categories = menus.category_choices()
+        return {"add": _("Add an option"), "confirm_remove": _(
+            "Remove this option? Learners' picks of it are kept but it is no longer offered."), "columns": [
+            {"key": "id", "label": "id", "kind": "id"},
+            {"key": "title", "label": _("Title"), "kind": "text", "required": True, "max": menus.TITLE_MAX},
+            {"key": "topic", "label": _("Topic"), "kind": "choice", "choices": list(menus.TOPICS.items()),
+             "other": _("Other (type below)"), "max": menus.TOPIC_MAX, "default": "theory"},
+            {"key": "hours", "label": _("Credit hours"), "kind": "number", "required": True, "min": 0,
+             "max": menus.MAX_HOURS, "default": 1},
+            {"key": "capacity", "label": _("Capacity (empty: no limit)"), "kind": "int", "min": 1,
+             "max": menus.MAX_CAPACITY},
+            {"key": "starts", "label": _("Starts"), "kind": "datetime"},
+            {"key": "ends", "label": _("Ends"), "kind": "datetime"},
+            {"key": "required", "label": _("Required (every learner who may take it must pick it)"), "kind": "bool"},
+            {"key": "recommended_for", "label": _("Recommended for"), "kind": "multi", "choices": categories},
+            {"key": "restricted_to", "label": _("Restricted to (none checked: open to all)"), "kind": "multi",
+             "choices": categories},
+            {"key": "description", "label": _("Description (basic HTML)"), "kind": "textarea",
+             "max": menus.DESCRIPTION_MAX}]}
 
     def validate_studio_values(self, values: dict) -> dict:
         errors = {}

@@ -24,6 +24,7 @@ from party_training.resources import read_static, render_template
 
 from party_training.edx_plugin.core.permissions import record_course_staff
 
+from . import studio_rows
 from .fields import field_bounds, field_error
 from party_training.edx_plugin.core.js_catalog import js_catalog
 
@@ -205,35 +206,37 @@ class PartyBlockMixin(XBlockMixin):
 
 class StudioEditorMixin:
     """A Studio editor built from ``editable_fields``: scalars as inputs; lists a block describes in
-    ``studio_rows`` as rows to add, remove and reorder (``{"item": label}`` for a list of texts, or
-    ``{"columns": [{"key", "label", "kind": text|url|int|rows, "columns": [...] for rows}]}``); text a
-    block names in ``studio_rich_text`` with a formatting toolbar; other lists and dicts as JSON.
+    ``studio_rows`` as rows to add, remove and reorder, and objects it describes in ``studio_keyed`` as
+    one input per key (schemas in ``studio_rows``, the module; the row editor is ``PartyTraining.rows``
+    in core.js); text a block names in ``studio_rich_text`` with a formatting toolbar.
 
-    Blocks add their own checks in ``validate_studio_values`` (return a dict of field -> message).
-    The editor posts to ``studio_submit`` the way Studio editors do.
+    Each row is checked cell by cell (errors name the field, row and column), then the block's own
+    checks run in ``validate_studio_values`` (return a dict of field -> message). The editor posts to
+    ``studio_submit`` the way Studio editors do.
     """
 
     editable_fields: tuple[str, ...] = ()
     studio_rows: dict = {}
+    studio_keyed: dict = {}
     studio_rich_text: tuple[str, ...] = ()
 
-    @staticmethod
-    def _translated_schema(schema: dict) -> dict:
-        """The row schema with its labels translated (they are lazy strings in the class)."""
-        out = {key: str(value) for key, value in schema.items() if key in ("item", "kind")}
-        if "columns" in schema:
-            out["columns"] = [{**{k: str(v) for k, v in column.items() if k != "columns"},
-                               **({"columns": StudioEditorMixin._translated_schema(column)["columns"]}
-                                  if "columns" in column else {})} for column in schema["columns"]]
-        return out
+    def studio_row_schema(self, name: str) -> dict | None:
+        """The rows of a list field; blocks override it for choices read at request time."""
+        return self.studio_rows.get(name)
+
+    def studio_keyed_schema(self, name: str) -> dict | None:
+        """The keys of an object field edited as one input per key."""
+        return self.studio_keyed.get(name)
 
     def _editor_field(self, name: str) -> dict:
         field = self.fields[name]
         value = getattr(self, name)
         rows = None
-        if name in self.studio_rows and isinstance(field, List):
-            kind, shown = "rows", value
-            rows = self._translated_schema(self.studio_rows[name])
+        row_schema = self.studio_row_schema(name) if isinstance(field, List) else None
+        keyed_schema = self.studio_keyed_schema(name) if isinstance(field, Dict) else None
+        if row_schema or keyed_schema:
+            kind, shown = ("rows" if row_schema else "keyed"), value
+            rows = studio_rows.translated(row_schema or keyed_schema)
         elif isinstance(field, (List, Dict)):
             kind, shown = "json", json.dumps(value, ensure_ascii=False, indent=2)
         elif name in self.studio_rich_text:
@@ -305,6 +308,15 @@ class StudioEditorMixin:
             return _("“%(field)s” must be a date and time.") % {"field": label}
         return _("“%(field)s”: this value is not valid.") % {"field": label}
 
+    def _row_problem(self, name: str, value) -> str | None:
+        """The cell-by-cell problems of a field edited as rows or keys, in one message."""
+        label = str(self.fields[name].display_name or name)
+        schema = self.studio_row_schema(name) if isinstance(self.fields[name], List) else None
+        keyed = self.studio_keyed_schema(name) if isinstance(self.fields[name], Dict) else None
+        problems = (studio_rows.row_problems(label, schema, value) if schema
+                    else studio_rows.keyed_problems(label, keyed, value) if keyed else [])
+        return " ".join(problems) or None
+
     def validate_studio_values(self, values: dict) -> dict:
         """Block-specific checks; return ``{field: translated message}``."""
         return {}
@@ -314,7 +326,7 @@ class StudioEditorMixin:
         submitted = data.get("values")
         if not isinstance(submitted, dict):
             raise HandlerError(_("Nothing to save."))
-        values, errors, bounds = {}, {}, {}
+        values, errors, bounds, cells = {}, {}, {}, {}
         for name in self.editable_fields:
             if name not in submitted:
                 continue
@@ -326,10 +338,15 @@ class StudioEditorMixin:
             problem = field_error(self.fields[name], values[name])
             if problem:
                 bounds[name] = problem
+            problem = self._row_problem(name, values[name])
+            if problem:
+                cells[name] = problem
         if not errors:
             # The block's own checks run on every value that could be read, bounded or not, so an
             # author sees every problem at once; a field's bound message wins on that field.
-            errors = {**self.validate_studio_values(values), **bounds}
+            # A cell's problem (naming the field, row and column) wins over a block's message on the
+            # whole list, which the author could not place.
+            errors = {**self.validate_studio_values(values), **cells, **bounds}
         if errors:
             return json_response({"error": _("Please correct the highlighted fields."), "fields": errors}, 400)
         for name, value in values.items():

@@ -30,6 +30,7 @@ from party_training.resources import read_static, render_template
 from .fields import CreditHoursMixin, credit_hours_field
 from .mixins import HandlerError, PartyBlockMixin, StudioEditorMixin, json_handler, json_response, page_handler
 from .olx import inner_html, read_attributes, write_attributes
+from .studio_rows import MATERIAL_ROWS, ORGANIZATION_ROWS
 
 # OLX: the editable scalar fields are attributes of <party_class> with the field's name; these are children.
 CHILD_FIELDS = {"body", "key_points", "materials", "reflection_prompt", "expected_organizations"}
@@ -96,12 +97,8 @@ class PartyClassBlock(CompletableXBlockMixin, CreditHoursMixin, StudioEditorMixi
         "Codes of the organisations whose members should attend (their subtrees too), one per row, e.g. "
         "DEMO-B01; the attendance view lists who of them is missing."))
 
-    studio_rows = {
-        "key_points": {"item": gettext_lazy("Key point")},
-        "materials": {"columns": [{"key": "title", "label": gettext_lazy("Title"), "kind": "text"},
-                                  {"key": "url", "label": gettext_lazy("Address"), "kind": "url"}]},
-        "expected_organizations": {"item": gettext_lazy("Organisation code")},
-    }
+    studio_rows = {"key_points": {"item": gettext_lazy("Key point"), "max": 500}, "materials": MATERIAL_ROWS,
+                   "expected_organizations": ORGANIZATION_ROWS}
     studio_rich_text = ("body",)
 
     editable_fields = (

@@ -24,6 +24,7 @@ from party_training.edx_plugin.core.rubrics import rubric_points_possible, rubri
 
 from .fields import CreditHoursMixin, credit_hours_field, legacy_hours_field
 from .mixins import PartyBlockMixin, StudioEditorMixin, json_handler
+from .studio_rows import RUBRIC_ROWS
 from .olx import inner_html, read_attributes, read_rubric, whole_number, write_attributes, write_rubric
 
 SCALAR_FIELDS = (
@@ -70,13 +71,7 @@ class WritingAssignmentBlock(CreditHoursMixin, StudioEditorMixin, PartyBlockMixi
                                scope=Scope.settings)
     weight = Float(display_name=gettext_lazy("Problem weight"), default=1.0, scope=Scope.settings, minimum=0)
 
-    studio_rows = {
-        "rubric": {"columns": [
-            {"key": "name", "label": gettext_lazy("Criterion"), "kind": "text"},
-            {"key": "levels", "label": gettext_lazy("Levels"), "kind": "rows", "columns": [
-                {"key": "name", "label": gettext_lazy("Level"), "kind": "text"},
-                {"key": "points", "label": gettext_lazy("Points"), "kind": "int"}]}]},
-    }
+    studio_rows = {"rubric": RUBRIC_ROWS}
     studio_rich_text = ("prompt",)
 
     editable_fields = (
@@ -176,6 +171,13 @@ class WritingAssignmentBlock(CreditHoursMixin, StudioEditorMixin, PartyBlockMixi
         if name == "credit_hours":  # a block authored with the old ``hours`` shows (and keeps) them
             shown["value"] = float(self.credit_hours_value())
         return shown
+
+    def studio_keyed_schema(self, name: str) -> dict | None:
+        """The award tiers as one whole number per prize the plugin's award rules know."""
+        if name != "award_tiers":
+            return None
+        return {"keys": [{"key": tier, "label": assignments.award_label(tier), "kind": "int", "required": True,
+                          "min": 0, "max": 1000, "default": 0} for tier in assignments.AWARD_TIERS]}
 
     def validate_studio_values(self, values: dict) -> dict:
         """Checks across fields (each field's own bounds are checked from its declaration)."""

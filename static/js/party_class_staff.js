@@ -20,9 +20,18 @@ function PartyClassStaff(runtime, element, args, helpers) {
   function fail(error) { PartyTraining.showMessage(message, error && error.status ? error.message : gettext("The network is unavailable. Please try again."), "error"); }
   function ok(text) { PartyTraining.showMessage(message, text, "success"); }
 
-  var unitUrl = window.location.origin + window.location.pathname;
+  /* Where the QR code's sign-in page sends a learner afterwards: the page showing the unit. Inside the
+     Learning MFE's frame this page is the block alone (render_xblock): the top page when the browser
+     lets us read it (same site), else none, and the server falls back to the LMS's jump_to. */
+  function unitPage() {
+    if (window.top === window) { return window.location.origin + window.location.pathname; }
+    try { return window.top.location.origin + window.top.location.pathname; } catch (ignore) { return ""; }
+  }
+  var unitUrl = unitPage();
   var projector = panel.querySelector(".pc-projector-link");
-  if (projector) { projector.href = runtime.handlerUrl(element, "projector", "", "unit=" + encodeURIComponent(unitUrl)); }
+  if (projector) {
+    projector.href = runtime.handlerUrl(element, "projector", "", unitUrl ? "unit=" + encodeURIComponent(unitUrl) : "");
+  }
   panel.querySelector(".pc-export-link").href = runtime.handlerUrl(element, "attendance_xlsx");
 
   /* --- attendance ----------------------------------------------------------------------------- */

@@ -3,7 +3,10 @@ a 390 px phone, through the home page, the course outline, every unit a learner 
 learning file, the staff dashboard and every tool it links to, the compliance page and the admin.
 Each page fails the test on an English word in the Chinese page, a raw course or block id shown to
 the user, raw Python data, horizontal overflow on the phone, a page error, and an accessibility
-violation of impact "serious" or "critical" (axe-core, bundled by axe-playwright-python: no network)."""
+violation of impact "serious" or "critical" (axe-core, bundled by axe-playwright-python: no network).
+Learners and staff see units as the Learning MFE shows them: each component in an iframe of the
+render_xblock view; the walk checks inside every frame too, that the frame has grown to its content
+(no scroll bar inside) and that links inside it leave the frame."""
 from __future__ import annotations
 
 import re
@@ -11,6 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from django.core.management import call_command
 
 from demo.models import CourseUnit
@@ -39,11 +43,12 @@ def english_words(text: str) -> set[str]:
 class Walker:
     """Opens pages as one user on one screen and collects every problem found."""
 
-    def __init__(self, browser, base: str, viewport: dict, axe: Axe):
-        self.context = browser.new_context(viewport=viewport, locale="zh-CN")
+    def __init__(self, browser, base: str, viewport: dict, axe: Axe, units: str = "inline"):
+        self.context = browser.new_context(viewport=viewport, locale="zh-CN", units=units)
         self.page = self.context.new_page()
         self.base, self.viewport, self.axe = base, viewport, axe
         self.problems: list[str] = []
+        self.frames = 0  # components checked inside their frames
         self.page.on("pageerror", lambda exc: self.problems.append(f"{self.page.url}: page error {exc}"))
 
     def visit(self, url: str, name: str = "") -> None:
@@ -54,8 +59,30 @@ class Walker:
             return
         self.page.wait_for_load_state("networkidle")
         self.check(where)
+        for number, frame in enumerate(self.page.locator("iframe.demo-unit-frame").element_handles(), start=1):
+            self.check_frame(f"{where} (frame {number})", frame)
         if name:
             screenshot(self.page, name)
+
+    def check_frame(self, where: str, element) -> None:
+        """A component in its frame: its own page checked like any page, the frame as tall as its content
+        (the resize message arrived), and every link inside leaving the frame (_top or _blank)."""
+        self.frames += 1
+        frame = element.content_frame()
+        frame.wait_for_load_state("networkidle")
+        try:
+            self.page.wait_for_function(
+                "f => f.contentDocument && Math.abs(f.getBoundingClientRect().height"
+                " - f.contentDocument.documentElement.scrollHeight) <= 2", arg=element, timeout=5000)
+        except PlaywrightTimeout:
+            inner = frame.evaluate("document.documentElement.scrollHeight")
+            self.problem(where, "frame", f"frame {element.bounding_box()['height']:.0f} px high, content {inner} px")
+        stay = frame.evaluate("""() => Array.from(document.querySelectorAll('a[href]'))
+            .filter(a => !['_top', '_blank'].includes(a.target || (document.querySelector('base') || {}).target))
+            .map(a => a.getAttribute('href'))""")
+        if stay:
+            self.problem(where, "frame", f"links that would open inside the frame: {stay[:3]}")
+        self.check(where, frame)
 
     def problem(self, where: str, kind: str, text: str) -> None:
         for pattern, kinds in WAIVED:
@@ -63,8 +90,9 @@ class Walker:
                 return
         self.problems.append(f"{where}: {text}")
 
-    def check(self, where: str) -> None:
-        page = self.page
+    def check(self, where: str, page=None) -> None:
+        """The checks of one page, or of one frame's page (a Playwright Frame evaluates like a Page)."""
+        page = page or self.page
         body = page.evaluate(VISIBLE_TEXT)
         words = english_words(body)
         if words:
@@ -72,8 +100,9 @@ class Walker:
         if RAW_ID.search(body):
             self.problem(where, "raw-id", f"raw id or data shown: {RAW_ID.search(body).group(0)}")
         width = page.evaluate("document.documentElement.scrollWidth")
-        if width > self.viewport["width"]:
-            self.problem(where, "overflow", f"{width} px wide on a {self.viewport['width']} px screen")
+        room = self.viewport["width"] if page is self.page else page.evaluate("window.innerWidth")
+        if width > room:
+            self.problem(where, "overflow", f"{width} px wide in {room} px")
         # Link-styled buttons look like the other buttons: no underline, the same height.
         buttons = page.evaluate("""() => Array.from(document.querySelectorAll('.party-button'))
             .filter(b => b.offsetParent !== null)
@@ -114,16 +143,17 @@ def test_walk_every_role(browser, live_server, viewport):
     visitor.visit("/login/")
     problems += visitor.close()
 
-    learner = Walker(browser, live_server.url, viewport, axe)
+    learner = Walker(browser, live_server.url, viewport, axe, units="frame")
     login(learner.page, live_server.url, "learner", "demo1234")
     learner.visit("/", f"walk_home_learner_{screen}")
     learner.visit(f"/courses/{course_id}/", f"walk_outline_{screen}")
     for unit in _units(course_id):
         learner.visit(f"/courses/{course_id}/unit/{unit.url_name}/")
     learner.visit("/party-training/my/")
+    assert learner.frames >= len(_units(course_id)), "every unit's components seen in their frames"
     problems += learner.close()
 
-    staff = Walker(browser, live_server.url, viewport, axe)
+    staff = Walker(browser, live_server.url, viewport, axe, units="frame")
     login(staff.page, live_server.url, "instructor", "demo1234")
     staff.visit("/", f"walk_home_staff_{screen}")
     staff.visit(f"/courses/{course_id}/")

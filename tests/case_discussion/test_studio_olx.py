@@ -18,8 +18,8 @@ def test_the_studio_view_is_a_form_with_rows(make_user, client):
     load_block(FULL, unit="studio")
     client.force_login(make_user("author", course_staff=True))
     html = client.get("/courses/course-v1:TestOrg+T101+2026/unit/studio/?view=studio").content.decode()
-    assert 'data-rows="questions"' in html and 'data-rows="rubric"' in html and 'data-add="rubric"' in html
-    assert "CaseDiscussionStudio" in html and 'data-field="rubric"' not in html  # no raw JSON box
+    assert 'data-field="questions" data-kind="rows"' in html and 'data-field="rubric" data-kind="rows"' in html
+    assert "PartyStudioEditor" in html and "<textarea" not in html.split('data-field="rubric"')[1]  # no raw JSON box
 
 
 def test_studio_saves_rows_and_refuses_bad_ones(make_user):

@@ -6,6 +6,7 @@ import logging
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.core.management import call_command
 from django.test.utils import CaptureQueriesContext
 from django.db import connection
@@ -102,7 +103,7 @@ def test_course_tab_is_shown_to_course_staff_only(demo):  # pylint: disable=unus
     assert StaffDashboardTab.is_enabled(Course(), instructor) is True
     assert StaffDashboardTab.is_enabled(Course(), users.get(username="admin")) is True
     tab = StaffDashboardTab({})
-    assert tab.tab_dict["link_func"](Course()) == f"/party-training/course/{COURSE}/staff/"
+    assert tab.link_func(Course(), reverse) == f"/party-training/course/{COURSE}/staff/"
     assert StaffDashboardTab.title == "Party training tools"
     with translation.override("zh-cn"):
         assert translation.gettext(StaffDashboardTab.title) == "党建培训管理"

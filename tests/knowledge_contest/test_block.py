@@ -258,7 +258,10 @@ def test_studio_editor_validates_rules_and_limits(make_bank, make_user):
         "draw_rules": json.dumps([{"bank": "missing", "count": 1}])}})
     assert status == 400 and "missing" in body["fields"]["draw_rules"]
     status, _ = call_handler(usage_id, "studio_submit", staff, {"values": {
-        "draw_rules": json.dumps([{"bank": "bank", "count": 3, "difficulty": "Medium"}]), "time_limit_minutes": 15}})
+        "draw_rules": json.dumps([{"bank": "bank", "count": 3, "difficulty": "Medium"}])}})
+    assert status == 400 and "第 1 行" in body["fields"]["draw_rules"]  # only the listed difficulties
+    status, _ = call_handler(usage_id, "studio_submit", staff, {"values": {
+        "draw_rules": json.dumps([{"bank": "bank", "count": 3, "difficulty": "medium"}]), "time_limit_minutes": 15}})
     assert status == 200
     block = get_block(usage_id)
     assert block.draw_rules == [{"bank": "bank", "category": "", "difficulty": "medium", "count": 3}]

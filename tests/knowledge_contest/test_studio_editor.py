@@ -19,10 +19,12 @@ def test_editor_shows_rows_banks_and_points_not_json(make_bank, make_user):
     staff = make_user("author", course_staff=True)
     block = get_block(usage_id, staff)
     html = block.studio_view().body_html()
-    assert 'data-rule="bank"' in html and 'data-rule="count"' in html and 'data-action="add-rule"' in html
+    # The shared row editor builds the rows from this schema (core.js PartyTraining.rows): banks to choose,
+    # the points one number per question type; no JSON box.
+    assert 'data-field="draw_rules" data-kind="rows"' in html and 'data-field="points" data-kind="keyed"' in html
+    assert '"key": "bank"' in html and '"key": "count"' in html and "<textarea" not in html.split("draw_rules")[1]
     assert "Bank bank (bank)" in html and "别的课程题库" not in html  # the course's and the site's banks
-    assert html.count("data-point=") == 4 and "<textarea" not in html.split("kc-editor__rows")[1]
-    assert '{"single"' not in html and '&quot;single' not in html  # no JSON shown to the author
+    assert '"single"' in html.split('data-field="points"')[1] and "<textarea" not in html.split('data-field="points"')[1]
 
 
 @pytest.mark.django_db
@@ -36,9 +38,10 @@ def test_errors_name_the_rule_and_the_field(make_bank, make_user):
         "points": json.dumps({"single": 1, "multiple": 200, "true_false": None, "fill_blank": 2})}})
     assert status == 400
     rules = body["fields"]["draw_rules"]
-    assert "第 2 条规则的题库" in rules and "第 2 条规则的题数" in rules and "第 2 条规则的难度" in rules
-    assert "第 1 条" not in rules
-    assert "多选题" in body["fields"]["points"] and "判断题" in body["fields"]["points"]
+    # The shared row checks name the field, the row and the column (xblocks/studio_rows.py).
+    assert "“抽题规则”第 2 行：请填写“题库”。" in rules and "“抽题规则”第 2 行：“题数”须为 1 到 200 之间的整数。" in rules
+    assert "“抽题规则”第 2 行：“难度”没有“extreme”这一项" in rules and "第 1 行" not in rules
+    assert "“多选题”须为 0 到 100 之间的数字。" in body["fields"]["points"] and "“判断题”" in body["fields"]["points"]
     assert "单选题" not in body["fields"]["points"]
     # Nothing was half-saved.
     assert get_block(usage_id).draw_rules == [{"bank": "bank", "category": "", "difficulty": "", "count": 2}]

@@ -75,7 +75,9 @@ def test_studio_rows_save_reorder_and_bad_values_change_nothing(people):
     status, body = call_handler(usage_id, "studio_submit", staff, {"values": {
         "options": bad, "min_picks": 5, "max_picks": 2, "display_name": "新"}})
     assert status == 400
-    assert "第 3 个选项：缺少标题。" in body["fields"]["options"] and "学时须为" in body["fields"]["options"]
+    # The shared row checks name the field, the row and the column (xblocks/studio_rows.py).
+    assert "“选项”第 3 行：请填写“标题”。" in body["fields"]["options"]
+    assert "“选项”第 3 行：“学时”须为 0 到 100 之间的数字。" in body["fields"]["options"]
     assert get_block(usage_id).display_name == "专题选学" and len(get_block(usage_id).options) == 3
     status, body = call_handler(usage_id, "studio_submit", staff, {"values": {"min_picks": 5, "max_picks": 2}})
     assert status == 400 and "min_picks" in body["fields"]
@@ -100,8 +102,10 @@ def test_studio_view_is_a_form_of_rows(people, client):
     usage_id = load_menu(option_olx("a", "甲"))
     client.force_login(people["staff"])
     html = client.get("/courses/course-v1:TestOrg+T101+2026/unit/unit1/?view=studio").content.decode()
-    assert "party-menu-editor__template" in html and "添加选项" in html and "MenuSelectionStudio" in html
-    assert 'data-field="min_picks"' in html and 'data-field="options"' not in html
+    # The options are the shared rows (core.js PartyTraining.rows), never a JSON box.
+    assert 'data-field="options" data-kind="rows"' in html and '"confirm_remove"' in html and "PartyStudioEditor" in html
+    assert 'data-field="min_picks"' in html and "<textarea" not in html.split('data-field="options"')[1].split("</script>")[0]
+    assert "MenuSelectionStudio" not in html
 
 
 def test_roles(people):

@@ -1,7 +1,8 @@
 """Menu selection (menu_selection) in Chromium, on the demo course's menu: a learner picks, is
 refused by a rule (overlapping schedules, then confirming too early), succeeds, and the unit gated
 by her choice appears in the outline; a second learner on a 390 px phone is wait-listed and promoted
-when the first drops. Desktop and phone screenshots."""
+when the first drops. Learners meet the menu in its Learning MFE frame (render_xblock). Desktop and
+phone screenshots."""
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from demo.olx import load_course
 from party_training.edx_plugin.core.models import CourseRole
 from party_training.edx_plugin.menu_selection import picks
 from party_training.edx_plugin.menu_selection.models import MenuOption, MenuPick, PickStatus
-from tests.conftest import login, screenshot
+from tests.conftest import login, screenshot, unit_frame
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,10 +23,11 @@ def option(page, key):
     return page.locator(f".party-menu__option[data-key={key}]")
 
 
-def click_and_reload(page, button):
-    with page.expect_navigation():
+def click_and_reload(block, button):
+    """A pick or a drop reloads the block's own page (its frame; the course page around it stays)."""
+    with block.expect_navigation():
         button.click()
-    page.wait_for_load_state("networkidle")
+    block.wait_for_load_state("networkidle")
 
 
 def test_pick_refused_succeed_gated_unit_then_waitlist_and_promotion(browser, live_server, make_user, make_org):
@@ -37,52 +39,55 @@ def test_pick_refused_succeed_gated_unit_then_waitlist_and_promotion(browser, li
     menu_url = f"{live_server.url}/courses/{course_id}/unit/menu_choose/"
     outline_url = f"{live_server.url}/courses/{course_id}/"
 
-    desk = browser.new_context(viewport={"width": 1280, "height": 900})
+    desk = browser.new_context(viewport={"width": 1280, "height": 900}, units="frame")
     page = desk.new_page()
     page.on("dialog", lambda dialog: dialog.accept())
     login(page, live_server.url, "alice_m")
     page.goto(outline_url)
     assert HISTORY_UNIT not in page.content()
     page.goto(menu_url)
-    click_and_reload(page, option(page, "party_history").locator("[data-action=pick]"))
-    assert "您已获得“党史学习专题”的名额" in page.text_content(".party-menu .party-message")
+    block = unit_frame(page)
+    click_and_reload(block, option(block, "party_history").locator("[data-action=pick]"))
+    assert "您已获得“党史学习专题”的名额" in block.text_content(".party-menu .party-message")
     # Refused by a rule: the theory seminar overlaps the history class.
-    option(page, "theory_xi").locator("[data-action=pick]").click()
-    page.wait_for_selector(".party-message--error")
-    assert "时间冲突" in page.text_content(".party-menu .party-message")
+    option(block, "theory_xi").locator("[data-action=pick]").click()
+    block.wait_for_selector(".party-message--error")
+    assert "时间冲突" in block.text_content(".party-menu .party-message")
     # Confirming too early names what is missing.
-    page.click(".party-menu [data-action=confirm]")
-    page.wait_for_function("document.querySelector('.party-menu .party-message').textContent.includes('还差')")
+    block.click(".party-menu [data-action=confirm]")
+    block.wait_for_function("document.querySelector('.party-menu .party-message').textContent.includes('还差')")
     screenshot(page, "menu_selection_refused_desktop")
-    click_and_reload(page, option(page, "digital").locator("[data-action=pick]"))
-    click_and_reload(page, option(page, "integrity").locator("[data-action=pick]"))
-    click_and_reload(page, page.locator(".party-menu [data-action=confirm]"))
-    assert "您的选择已确认" in page.text_content(".party-menu")
-    assert "计划学时：7" in page.text_content(".party-menu__summary")
+    click_and_reload(block, option(block, "digital").locator("[data-action=pick]"))
+    click_and_reload(block, option(block, "integrity").locator("[data-action=pick]"))
+    click_and_reload(block, block.locator(".party-menu [data-action=confirm]"))
+    assert "您的选择已确认" in block.text_content(".party-menu")
+    assert "计划学时：7" in block.text_content(".party-menu__summary")
     screenshot(page, "menu_selection_learner_desktop")
     page.goto(outline_url)
     assert HISTORY_UNIT in page.content() and "专题：廉洁自律警示教育" in page.content()
     page.click(f"text={HISTORY_UNIT}")
-    assert "仅对选学了“党史学习专题”的学员开放" in page.content()
+    assert "仅对选学了“党史学习专题”的学员开放" in unit_frame(page).content()  # the gated block's own notice
 
     # The second seat goes to someone else; Bob, on a phone, joins the waiting list.
     usage_id = MenuPick.objects.values_list("menu__usage_id", flat=True).first()
     assert picks.pick(usage_id, "party_history", filler).status == PickStatus.SEATED
     phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                device_scale_factor=2)
+                                device_scale_factor=2, units="frame")
     mobile = phone.new_page()
     login(mobile, live_server.url, "bob_m")
     mobile.goto(menu_url)
+    mobile_block = unit_frame(mobile)
     assert mobile.evaluate("document.documentElement.scrollWidth") <= 390  # nothing overflows the phone
-    click_and_reload(mobile, option(mobile, "party_history").locator("[data-action=pick]"))
-    assert "候补第 1 位" in option(mobile, "party_history").text_content()
+    click_and_reload(mobile_block, option(mobile_block, "party_history").locator("[data-action=pick]"))
+    assert "候补第 1 位" in option(mobile_block, "party_history").text_content()
     screenshot(mobile, "menu_selection_waiting_phone")
 
     page.goto(menu_url)
-    click_and_reload(page, option(page, "party_history").locator("[data-action=drop]"))
+    block = unit_frame(page)
+    click_and_reload(block, option(block, "party_history").locator("[data-action=drop]"))
     assert MenuPick.objects.get(user=bob).status == PickStatus.SEATED
     mobile.goto(menu_url)
-    assert "您现在获得了“党史学习专题”的名额" in mobile.text_content(".party-menu__notice")
+    assert "您现在获得了“党史学习专题”的名额" in unit_frame(mobile).text_content(".party-menu__notice")
     screenshot(mobile, "menu_selection_promoted_phone")
     mobile.goto(outline_url)
     assert HISTORY_UNIT in mobile.content()
@@ -101,12 +106,11 @@ def test_pick_refused_succeed_gated_unit_then_waitlist_and_promotion(browser, li
     screenshot(staff_page, "menu_selection_staff_desktop")
     # The Studio editor: add a row, move it up, save; the menu follows at once.
     staff_page.goto(menu_url + "?view=studio")
-    staff_page.click("[data-action=add-option]")
-    row = staff_page.locator(".party-menu-editor__row").last
-    row.locator("[data-option=title]").fill("基层治理案例")
-    row.locator("[data-option=hours]").fill("1.5")
-    row.locator("[data-row=up]").click()
-    screenshot(staff_page, "menu_selection_studio_desktop")
+    staff_page.locator('[data-field="options"] > button').click()  # the shared rows (core.js)
+    row = staff_page.locator('[data-field="options"] > ol > li').last
+    row.get_by_label("标题").fill("基层治理案例")
+    row.get_by_label("学时").fill("1.5")
+    row.locator(".party-rows__actions").get_by_role("button", name="上移").click()
     staff_page.click(".party-studio-form button[type=submit]")
     staff_page.wait_for_selector(".party-message--success")
     titles = list(MenuOption.objects.filter(active=True).order_by("position").values_list("title", flat=True))
