@@ -39,10 +39,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # As in the LMS: the request's user is at hand to code that has only the user's id (a block's user
+    # service), so a handler does not read the same user twice.
+    "crum.CurrentRequestUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 ROOT_URLCONF = "demo.urls"
+# Django's backend, whose user read also says whether the user is course staff (one query, not two).
+AUTHENTICATION_BACKENDS = ["demo.auth.DemoModelBackend"]
 TEMPLATES = [{
     "BACKEND": "django.template.backends.django.DjangoTemplates",
     "DIRS": [],
