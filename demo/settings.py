@@ -79,7 +79,10 @@ else:
     DATABASES = {"default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.environ.get("DEMO_DB", str(BASE_DIR / "db.sqlite3")),
-        "OPTIONS": {"timeout": 30},
+        # BEGIN IMMEDIATE: a transaction that reads then writes (a locked attempt, then its answer) takes
+        # SQLite's write lock at its start and waits for it, instead of failing at once with "database is
+        # locked" when it cannot upgrade its read lock while another request writes.
+        "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE"},
     }}
 
 # As the LMS: apps without their own default (edx-submissions) keep integer keys.
