@@ -128,6 +128,6 @@ def test_a_pick_runs_a_constant_number_of_queries(people, make_user, branch_tree
     # The whole request is constant: session, the user with their role, the option with its menu and the
     # learner's categories (one query), then in one transaction the learner's lock, their picks, the
     # seat and the pick. 9 statements with the transaction's two (a savepoint here, BEGIN/COMMIT in
-    # production; MariaDB logs no BEGIN): above the goal of 6, see README's performance section.
+    # production): above the goal of 6, see README's performance section.
     assert small == large, (small, large)
     assert all(total <= 9 and ours <= 5 for total, ours in large), large
