@@ -25,6 +25,7 @@ from xblock.fields import ScopeIds
 from xblock.reference.user_service import UserService, XBlockUser
 from xblock.runtime import IdGenerator, IdReader, KeyValueStore, KvsFieldData, Runtime
 
+from .auth import COURSE_STAFF_GROUP
 from .models import BlockEvent, BlockState
 
 RECORDED_EVENTS = ("grade", "completion")
@@ -134,10 +135,17 @@ class DatabaseKeyValueStore(KeyValueStore):
 
 
 def is_course_staff_user(user) -> bool:
-    """In the demo, course staff are Django staff or members of the "course_staff" group."""
+    """In the demo, course staff are Django staff or members of the "course_staff" group. The request's
+    user arrives with the answer (``demo.auth``: read with the user, once per request); a user loaded
+    elsewhere asks the database."""
     if not user.is_authenticated:
         return False
-    return user.is_staff or user.groups.filter(name="course_staff").exists()
+    if user.is_staff:
+        return True
+    flag = getattr(user, "demo_course_staff", None)
+    if flag is None:
+        flag = user.groups.filter(name=COURSE_STAFF_GROUP).exists()
+    return bool(flag)
 
 
 class DemoUserService(UserService):
@@ -159,43 +167,17 @@ class DemoUserService(UserService):
             emails=[user.email] if authenticated and user.email else [],
             full_name=(user.get_full_name() or user.get_username()) if authenticated else None,
         )
-        xuser.opt_attrs = RoleOnDemand({
+        # The role comes with the request's user (demo.auth reads it in the same query), as the LMS
+        # answers course roles from its per-request cache: no query of its own here.
+        staff = authenticated and is_course_staff_user(user)
+        xuser.opt_attrs = {
             "edx-platform.is_authenticated": authenticated,
             "edx-platform.user_id": user.pk if authenticated else None,
             "edx-platform.username": user.get_username() if authenticated else None,
-        }, lambda: authenticated and is_course_staff_user(user), authenticated)
+            "edx-platform.user_is_staff": staff,
+            "edx-platform.user_role": ("instructor" if staff else "student") if authenticated else None,
+        }
         return xuser
-
-
-class RoleOnDemand(dict):
-    """The user's attributes, with the role ones (``user_is_staff``, ``user_role``) looked up when a
-    block first reads them: a learner's handler (an answer in a live game) never asks, so it does not
-    pay the demo's role query."""
-
-    ROLE_KEYS = ("edx-platform.user_is_staff", "edx-platform.user_role")
-
-    def __init__(self, values, is_staff, authenticated):
-        super().__init__(values)
-        self._is_staff, self._authenticated = is_staff, authenticated
-
-    def _fill(self, key):
-        if key in self.ROLE_KEYS and self._is_staff is not None:
-            staff, self._is_staff = self._is_staff(), None
-            super().update({"edx-platform.user_is_staff": staff,
-                            "edx-platform.user_role": ("instructor" if staff else "student")
-                            if self._authenticated else None})
-
-    def __getitem__(self, key):
-        self._fill(key)
-        return super().__getitem__(key)
-
-    def get(self, key, default=None):
-        self._fill(key)
-        return super().get(key, default)
-
-    def __contains__(self, key):
-        self._fill(key)
-        return super().__contains__(key)
 
 
 class DemoI18nService:

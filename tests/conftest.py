@@ -105,6 +105,19 @@ def call_handler(usage_id: str, handler: str, user=None, data=None, method: str 
         return response.status_code, response.content.decode("utf-8", "replace")
 
 
+def handler_queries(usage_id: str, handler: str, user, data=None) -> tuple[int, list[str]]:
+    """POST a handler through the demo's handler URL and return (status, the SQL of the whole request):
+    session, user, the runtime's field reads and writes, the block's own work and transaction control,
+    all counted, as a learner's action costs the database in production."""
+    from django.test.utils import CaptureQueriesContext  # pylint: disable=import-outside-toplevel
+    client = Client()
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(f"/xblock/{usage_id}/handler/{handler}", json.dumps(data or {}),
+                               content_type="application/json")
+    return response.status_code, [q["sql"] for q in queries]
+
+
 def export_olx(usage_id: str) -> str:
     block = get_block(usage_id)
     node = etree.Element(block.scope_ids.block_type)

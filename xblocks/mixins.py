@@ -9,6 +9,7 @@ import datetime
 import json
 from functools import wraps
 
+from crum import get_current_user
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import RequestDataTooBig
@@ -160,6 +161,11 @@ class PartyBlockMixin(XBlockMixin):
         user_id = self.current_user_id()
         if user_id is None:
             return None
+        # The LMS (and the demo) keep the request's user in django-crum's middleware: the same person is
+        # not read from the database a second time in one request.
+        current = get_current_user()
+        if current is not None and getattr(current, "is_authenticated", False) and current.pk == user_id:
+            return current
         return get_user_model().objects.filter(pk=user_id).first()
 
     def is_course_staff(self) -> bool:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..core.db import statement_guard
 from ..core.drafts import DraftResult, check_revision, save_revisioned
 from ..core.ledger import credit_hours
 from ..core.models import HourSource
@@ -73,7 +74,7 @@ def submit(config: DiscussionSettings, who: Viewer, answers) -> CaseAnalysis:
     if who.posted:
         raise CaseDiscussionError(_("You have already posted your analysis."), 409)
     try:
-        with transaction.atomic():
+        with statement_guard():
             analysis = CaseAnalysis.objects.create(
                 member=who.member, course_id=config.course_id, usage_id=config.usage_id,
                 group_id=who.member.group_id, author_id=who.user_id, answers=answers, char_count=length)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, models
+
+from .db import statement_guard
 
 
 def _differs(stored, value) -> bool:
@@ -20,7 +22,7 @@ def keep_current(model: type[models.Model], usage_id: str, values: dict) -> mode
     row = model.objects.filter(usage_id=usage_id).first()
     if row is None:
         try:
-            with transaction.atomic():
+            with statement_guard():
                 return model.objects.create(usage_id=usage_id, **values)
         except IntegrityError:
             row = model.objects.get(usage_id=usage_id)

@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, models
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .db import statement_guard
 from .errors import RuleError
 
 
@@ -41,12 +42,18 @@ def save_revisioned(model: type[models.Model], key: dict, values: dict, *, revis
     revision = check_revision(revision)
     drafts = model.objects.filter(**key)
     now = timezone.now()
-    matching = drafts if force else drafts.filter(revision=revision)
-    if matching.update(**values, revision=F("revision") + 1, updated=now):
-        return DraftResult(True, drafts.values_list("revision", flat=True).get(), updated=now)
+    # A page without a draft (revision 0) goes straight to the INSERT: no row is ever at revision 0,
+    # so the conditional UPDATE could only miss.
+    if force or revision > 0:
+        matching = drafts if force else drafts.filter(revision=revision)
+        if matching.update(**values, revision=F("revision") + 1, updated=now):
+            # The UPDATE matched revision r and set r + 1 in one statement: the new revision is known
+            # without reading it back (unless forced over an unknown one).
+            saved = drafts.values_list("revision", flat=True).get() if force else revision + 1
+            return DraftResult(True, saved, updated=now)
     if force or revision == 0 or not drafts.exists():
         try:
-            with transaction.atomic():
+            with statement_guard():
                 draft = model.objects.create(**key, **values, revision=1)
             return DraftResult(True, draft.revision, updated=draft.updated)
         except IntegrityError:

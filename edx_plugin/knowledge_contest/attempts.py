@@ -12,10 +12,12 @@ import datetime
 import random
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..core.db import upsert
 from .config import DEFAULT_POINTS, ContestConfig, ContestError, draw_questions
 from .leaderboards import forget_branch_standings
 from .models import AttemptStatus, ContestAnswer, ContestAttempt, Question, QuestionType
@@ -24,6 +26,8 @@ from .scoring import credit_contest_hours, grade_answer, record_result, remove_r
 
 CLOSED = (AttemptStatus.SUBMITTED, AttemptStatus.EXPIRED)
 MAX_BLANK_RESPONSE = 200
+# What grading an answer reads of its question (read with the attempt in ``save_answer``).
+_QUESTION_FIELDS = {"qtype": models.CharField(), "options": models.JSONField(), "answer": models.JSONField()}
 
 
 def _open_attempt(user_id: int, usage_id: str, *, lock: bool = False) -> ContestAttempt | None:
@@ -117,13 +121,17 @@ def clean_response(question: Question, response) -> list:
 
 def save_answer(user_id: int, usage_id: str, attempt_id: int, question_id: int, response,
                 now: datetime.datetime | None = None) -> dict:
-    """Save (or clear) one answer at once. A fixed handful of queries whatever the bank size or the
-    number of participants: the attempt (locked), the question, and one write."""
+    """Save (or clear) one answer at once. Two queries whatever the bank size or the number of
+    participants: the attempt (locked) read together with the question, and one write."""
     now = now or timezone.now()
     overdue = False
     with transaction.atomic():
+        # The question rides along as subqueries (authored data: a plain read; only the attempt is locked).
+        question_row = Question.objects.filter(pk=question_id).order_by()
         attempt = (ContestAttempt.objects.select_for_update()
                    .only("id", "status", "deadline", "question_ids", "rules", "position", "position_started")
+                   .annotate(**{f"question_{name}": Subquery(question_row.values(name)[:1], output_field=field)
+                                for name, field in _QUESTION_FIELDS.items()})
                    .filter(pk=attempt_id, user_id=user_id, usage_id=usage_id).first())
         if attempt is None:
             raise ContestError(_("This attempt does not exist."), status=404)
@@ -137,17 +145,16 @@ def save_answer(user_id: int, usage_id: str, attempt_id: int, question_id: int, 
             position, _ends = effective_position(attempt, now)
             if attempt.rules.get("question_seconds") and attempt.question_ids.index(question_id) != position:
                 raise ContestError(_("The time for this question is over."), 409, "moved")
-            question = Question.objects.only("id", "qtype", "options", "answer").get(pk=question_id)
+            question = Question(pk=question_id, qtype=attempt.question_qtype, options=attempt.question_options,
+                                answer=attempt.question_answer)
             cleaned = clean_response(question, response)
             if not cleaned:
                 ContestAnswer.objects.filter(attempt_id=attempt_id, question_id=question_id).delete()
             else:
                 correct, points = grade_answer(question, cleaned, attempt.rules.get("points", DEFAULT_POINTS))
                 values = {"response": cleaned, "is_correct": correct, "points": points, "answered": now}
-                # The attempt row is locked, so update-then-insert cannot race with itself.
-                if not ContestAnswer.objects.filter(attempt_id=attempt_id, question_id=question_id).update(**values):
-                    ContestAnswer.objects.create(attempt_id=attempt_id, question_id=question_id,
-                                                 usage_id=usage_id, **values)
+                upsert(ContestAnswer, ContestAnswer(attempt_id=attempt_id, question_id=question_id, usage_id=usage_id,
+                                                    **values), ["attempt", "question"], list(values))
     if overdue:
         close_attempt(attempt_id, now)
         raise ContestError(_("Time is up: your attempt was closed and answers are no longer accepted."), 409, "closed")

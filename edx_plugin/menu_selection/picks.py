@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..core.db import GroupConcat
 from ..core.models import MemberCategory
 from .errors import MenuError
 from .models import MenuOption, MenuPick, MenuSelection, PickStatus
@@ -36,11 +37,15 @@ def categories_of(user) -> list[str]:
 
 
 def option_for(usage_id: str, key, user) -> MenuOption:
-    """The option with its menu, and whether ``user`` confirmed their selection (one query)."""
+    """The option with its menu, whether ``user`` confirmed their selection, and the user's member
+    categories (``learner_categories``, for an option restricted to some): one query."""
     if not isinstance(key, str) or not key:
         raise MenuError(_("Choose an option."))
+    codes = (MemberCategory.objects.filter(members__user=user).order_by().values("members__user")
+             .annotate(codes=GroupConcat("code")).values("codes"))
     option = (MenuOption.objects.select_related("menu")
-              .annotate(confirmed=Exists(MenuSelection.objects.filter(menu=OuterRef("menu"), user=user)))
+              .annotate(confirmed=Exists(MenuSelection.objects.filter(menu=OuterRef("menu"), user=user)),
+                        category_codes=Subquery(codes[:1]))
               .filter(menu__usage_id=usage_id, key=key).first())
     if option is None:
         raise MenuError(_("There is no such option in this menu."), status=404)
@@ -54,7 +59,7 @@ def pick(usage_id: str, key, user) -> PickResult:
         raise MenuError(_("In this menu you rank the options; seats are allocated when the window closes."))
     require_open(menu)
     require_changes_allowed(menu, option.confirmed)
-    categories = categories_of(user) if option.restricted_to else []
+    categories = option.category_codes.split(",") if option.category_codes else []
     try:
         with transaction.atomic():
             # One learner's picks are serialised on their user row, so two picks of different options

@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from ..core.ledger import credit_hours
@@ -54,20 +56,28 @@ def mark_content_done(user, course_id: str, usage_id: str) -> None:
 
 def requirements(user, usage_id: str, rules: CompletionRules, *, signed_in: bool | None = None,
                  progress: PartyClassProgress | None = None) -> Requirements:
-    """Where ``user`` stands on each requirement (at most three small queries; fewer when known)."""
+    """Where ``user`` stands on each requirement: one query (the learner's progress row, sign-in and
+    submitted reflection as subqueries of the user's row, which always exists), none when all is known."""
+    mine = {"usage_id": usage_id, "user": OuterRef("pk")}
+    wanted = {}
     if progress is None:
-        progress = PartyClassProgress.objects.filter(usage_id=usage_id, user=user).first()
+        own = PartyClassProgress.objects.filter(**mine).order_by()
+        wanted.update(content_done_at=Subquery(own.values("content_done_at")[:1]),
+                      completed_at=Subquery(own.values("completed_at")[:1]))
     if rules.signin and signed_in is None:
-        signed_in = PartyClassSignIn.objects.filter(usage_id=usage_id, user=user).exists()
-    submitted = None
+        wanted["signed_in"] = Exists(PartyClassSignIn.objects.filter(**mine))
     if rules.reflection:
-        submitted = PartyClassReflection.objects.filter(
-            usage_id=usage_id, user=user, status=ReflectionStatus.SUBMITTED).exists()
+        wanted["submitted"] = Exists(PartyClassReflection.objects.filter(**mine, status=ReflectionStatus.SUBMITTED))
+    row = (get_user_model().objects.filter(pk=user.pk).values("pk").annotate(**wanted).first() or {}) if wanted else {}
+    if progress is not None:
+        row.update(content_done_at=progress.content_done_at, completed_at=progress.completed_at)
+    if signed_in is not None:
+        row["signed_in"] = signed_in
     return Requirements(
-        signin=bool(signed_in) if rules.signin else None,
-        content=bool(progress and progress.content_done_at) if rules.content else None,
-        reflection=submitted,
-        completed=bool(progress and progress.completed_at),
+        signin=bool(row.get("signed_in")) if rules.signin else None,
+        content=bool(row.get("content_done_at")) if rules.content else None,
+        reflection=bool(row.get("submitted")) if rules.reflection else None,
+        completed=bool(row.get("completed_at")),
     )
 
 

@@ -7,12 +7,14 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..core import sign_in_code
 from ..core.conf import setting
+from ..core.db import statement_guard
+from ..core.errors import RuleError
 from .errors import PartyClassError
 from .learners import local_minute
 from .models import PartyClassSignIn, SignInMethod
@@ -71,11 +73,23 @@ def find_sign_in(user, usage_id: str) -> PartyClassSignIn | None:
 
 def sign_in(user, course_id: str, usage_id: str, rules: SignInRules, *, method: str, code: str = "",
             now: datetime.datetime | None = None) -> tuple[PartyClassSignIn, bool]:
-    """Sign ``user`` in once. A second sign-in, also a concurrent one, returns the first and False."""
-    existing = find_sign_in(user, usage_id)
-    if existing is not None:
-        return existing, False
-    now = now or timezone.now()
+    """Sign ``user`` in once. A second sign-in, also a concurrent one, returns the first and False.
+
+    The checks run first and the INSERT decides (the unique constraint): no read before the write. A
+    learner already signed in whose checks fail (the class is over, the code has changed) gets the
+    sign-in they have, as before."""
+    try:
+        _check(user, usage_id, rules, method, code, now or timezone.now())
+    except RuleError:  # the class's refusals and the code's (wrong, expired, too many guesses)
+        existing = find_sign_in(user, usage_id)
+        if existing is not None:
+            return existing, False
+        raise
+    return _insert_sign_in(course_id, usage_id, user, method)
+
+
+def _check(user, usage_id: str, rules: SignInRules, method: str, code, now: datetime.datetime) -> None:
+    """Refuse (``PartyClassError``) a sign-in the class does not take now."""
     if method == SignInMethod.ONLINE:
         if rules.onsite:
             raise PartyClassError(_("This class is held on site: sign in with the code shown in the room."))
@@ -100,13 +114,12 @@ def sign_in(user, course_id: str, usage_id: str, rules: SignInRules, *, method: 
         sign_in_code.verify_typed_code(usage_id, user.pk, rules.code_period, code, now)
     else:
         raise PartyClassError(_("Unknown way of signing in."))
-    return _insert_sign_in(course_id, usage_id, user, method)
 
 
 def _insert_sign_in(course_id: str, usage_id: str, user, method: str) -> tuple[PartyClassSignIn, bool]:
     """Insert the sign-in; the unique constraint turns a concurrent second one into (the first, False)."""
     try:
-        with transaction.atomic():
+        with statement_guard():
             return PartyClassSignIn.objects.create(course_id=course_id, usage_id=usage_id, user=user,
                                                    method=method), True
     except IntegrityError:

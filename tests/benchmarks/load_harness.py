@@ -76,7 +76,8 @@ class Server:
     """The demo under gunicorn (``demo/gunicorn.conf.py``), started for the run and stopped after."""
 
     def __init__(self, port: int | None = None, workers: int | None = None, threads: int | None = None):
-        self.port = port or free_port()
+        # BENCH_PORT: a port of one's own on a shared machine; else any free one.
+        self.port = port or int(os.environ.get("BENCH_PORT", "0")) or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "DEMO_BENCH": "1", "DEMO_DEBUG": "0", "DEMO_CONN_MAX_AGE": "60",
                     "GUNICORN_BIND": f"127.0.0.1:{self.port}", "PYTHONPATH": str(ROOT)}
@@ -122,7 +123,7 @@ def sessions(users) -> list[str]:
     for user in users:
         session = store()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.save()
         keys.append(session.session_key)
@@ -239,3 +240,26 @@ def report(results: dict, floor: str = "bare") -> list[str]:
     print("\n".join(lines))
     return lines
 
+
+
+def at_level(results: dict, level: int, floor: str = "bare") -> dict:
+    """Per subject at one level: median req/s, median p95, errors of all rounds, median ratio to ``floor``."""
+    subjects = results[level]
+    base = subjects.get(floor, [])
+    out = {}
+    for name, runs in subjects.items():
+        ratios = [r.rps / b.rps for r, b in zip(runs, base) if b.rps]
+        out[name] = {"rps": statistics.median(r.rps for r in runs), "p95": statistics.median(r.p95 for r in runs),
+                     "errors": sum(r.errors for r in runs), "requests": sum(r.requests for r in runs),
+                     "ratio": statistics.median(ratios) if ratios else 0.0}
+    return out
+
+
+def uptime() -> str:
+    """The machine's load beside the figures (they depend on what else runs)."""
+    try:
+        # In UTC like the shell's: Django set TZ to the site's zone in this process.
+        return subprocess.run(["uptime"], capture_output=True, text=True, check=False,
+                              env={**os.environ, "TZ": "UTC"}).stdout.strip()
+    except OSError:
+        return "(uptime unavailable)"

@@ -1,7 +1,6 @@
 """Bounded queries (case_discussion): a group of 2,000 analyses and a thread of 2,000 replies are
-read page by page with the same number of queries on every page; a post, a like and a reply run at
-most 6 queries in the demo runtime (counting the block's work, its completion event included: the
-platform's session, user and role lookups and transaction control statements aside)."""
+read page by page with the same number of queries on every page; a like and a reply run at most 8
+queries and a first post 10, the whole request counted (session, user and transaction control included)."""
 import json
 
 import pytest
@@ -10,14 +9,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from party_training.edx_plugin.case_discussion.models import CaseAnalysis, CaseMember, CaseReply
-from tests.conftest import call_handler
+from tests.conftest import call_handler, handler_queries
 from tests.case_discussion.conftest import ANSWERS, fill_group, post
 
 POSTS = 2000
-# The platform's session and user lookups, and its user service's role lookup (the demo asks the
-# "course_staff" group, the LMS its course access roles): the same for every block, not the block's work.
-PLATFORM = ("django_session", 'FROM "auth_user" WHERE', "FROM `auth_user` WHERE", "auth_user_groups")
-CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
 
 
 def page_queries(client, url) -> int:
@@ -53,25 +48,20 @@ def test_pages_of_2000_analyses_and_2000_replies_cost_the_same(course_block, peo
     assert len(set(pages)) == 1, pages
 
 
-def block_queries(usage_id, user, handler, data) -> list[str]:
-    client = Client()
-    client.force_login(user)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.post(f"/xblock/{usage_id}/handler/{handler}", json.dumps(data),
-                               content_type="application/json")
-    assert response.status_code == 200, response.content
-    return [q["sql"] for q in queries
-            if not q["sql"].startswith(CONTROL) and not any(mark in q["sql"] for mark in PLATFORM)]
-
-
 @pytest.mark.django_db(transaction=True)
-def test_a_post_a_like_and_a_reply_run_at_most_six_queries(course_block, people):
+def test_a_post_a_like_and_a_reply_run_a_bounded_number_of_queries(course_block, people):
+    """The whole request, as in production. A like and a reply: at most 8 (session, user, the block's fields,
+    the membership, then the count and the row in one transaction). A first post also credits the
+    learner's hours and records the completion: session, the user with their role, the block's fields,
+    the learner's group membership, the analysis (INSERT; the unique key refuses a second), the ledger
+    line and the yearly total in one transaction (BEGIN and COMMIT counted), and the completion: 10,
+    above the goal of 6 (README's performance section says why)."""
     for person in ("a", "b"):
         call_handler(course_block, "state", people[person], method="GET")  # placed in their group
     post(course_block, people["b"])
     target = CaseAnalysis.objects.get(author=people["b"]).pk
-    submit = block_queries(course_block, people["a"], "submit", {"answers": ANSWERS})  # also credits the hours
-    like = block_queries(course_block, people["a"], "like", {"analysis_id": target})
-    reply = block_queries(course_block, people["a"], "reply", {"analysis_id": target, "text": "学习了"})
-    for name, queries in (("submit", submit), ("like", like), ("reply", reply)):
-        assert len(queries) <= 6, (name, queries)
+    submit = handler_queries(course_block, "submit", people["a"], {"answers": ANSWERS})
+    like = handler_queries(course_block, "like", people["a"], {"analysis_id": target})
+    reply = handler_queries(course_block, "reply", people["a"], {"analysis_id": target, "text": "学习了"})
+    for name, (status, queries), most in (("submit", submit, 10), ("like", like, 8), ("reply", reply, 8)):
+        assert status == 200 and len(queries) <= most, (name, queries)

@@ -4,13 +4,11 @@ role checks, and a pick's constant number of queries whatever the menu size and 
 import json
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from lxml import etree
 
 from party_training.edx_plugin.menu_selection.models import MenuOption
 from party_training.xblocks.olx import OLXError
-from tests.conftest import call_handler, export_olx, get_block, load_block
+from tests.conftest import call_handler, export_olx, get_block, handler_queries, load_block
 
 from .conftest import load_menu, menu_olx, option_olx
 
@@ -125,15 +123,15 @@ def test_a_pick_runs_a_constant_number_of_queries(people, make_user, branch_tree
         me = make_user(f"{code}me", org=branch_tree["b2"])
         counts = []
         for key in ("o0", "o1"):
-            with CaptureQueriesContext(connection) as ctx:
-                status, _ = call_handler(usage_id, "pick", me, {"option": key})
+            status, queries = handler_queries(usage_id, "pick", me, {"option": key})
             assert status == 200
-            ours = [q["sql"] for q in ctx.captured_queries if "party_training_" in q["sql"]]
-            counts.append((len(ctx.captured_queries), len(ours)))
+            counts.append((len(queries), len([q for q in queries if "party_training_" in q])))
         return counts
     small = measure("s", 2, 2)
     large = measure("l", 40, 120)
-    # The whole request (session, user, demo runtime included) is constant; the pick's own queries
-    # are the option with its menu, the learner's picks, their categories, the seat and the pick.
+    # The whole request is constant: session, the user with their role, the option with its menu and the
+    # learner's categories (one query), then in one transaction the learner's lock, their picks, the
+    # seat and the pick. 9 statements with the transaction's two (a savepoint here, BEGIN/COMMIT in
+    # production): above the goal of 6, see README's performance section.
     assert small == large, (small, large)
-    assert all(ours <= 6 for _total, ours in large), large
+    assert all(total <= 9 and ours <= 5 for total, ours in large), large

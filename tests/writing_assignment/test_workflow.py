@@ -14,7 +14,7 @@ from party_training.edx_plugin.core.text import count_chars
 from party_training.edx_plugin.writing_assignment import grading
 from party_training.edx_plugin.writing_assignment import judges as panel
 from party_training.edx_plugin.writing_assignment.errors import WritingError
-from tests.conftest import COURSE_ID, call_handler, load_block, run_together
+from tests.conftest import COURSE_ID, call_handler, handler_queries, load_block, run_together
 
 from .conftest import TEXT, render, writing_olx
 from .helpers import claim_and_grade, submit
@@ -42,6 +42,21 @@ def test_draft_autosave_detects_a_second_tab_and_keeps_both_texts(single_block, 
                                   {"title": "", "text": "另一个标签页", "revision": 0, "force": True})
     assert forced["saved"] and forced["revision"] == 2
     assert "另一个标签页" in render(single_block, alice)  # the draft is there after a reload
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_autosave_runs_at_most_six_queries(single_block, people):
+    """The whole request, as in production: session, the user with their role, the block's fields,
+    the plugin's copy of its settings, the learner's submission (may they still edit?) and one write:
+    the first save an INSERT, a later one the UPDATE conditional on the revision (no read back)."""
+    alice = people["alice"]
+    render(single_block, alice)  # the learner opened the page (the plugin's copy of the settings exists)
+    for revision, text in ((0, "第一稿"), (1, "第一稿，改过")):
+        status, queries = handler_queries(single_block, "save_draft", alice,
+                                          {"title": "", "text": text, "revision": revision})
+        assert status == 200 and len(queries) <= 6, "\n".join(queries)
+    status, body = call_handler(single_block, "save_draft", alice, {"title": "", "text": "x", "revision": 2})
+    assert body["saved"] and body["revision"] == 3
 
 
 def test_bad_draft_input_is_refused(single_block, people):

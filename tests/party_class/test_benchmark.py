@@ -1,0 +1,22 @@
+"""The party-class sign-in benchmark (party_class) runs in its tiny mode (gunicorn, the load harness, a
+scratch SQLite): the script and the harness work, every sign-in is a first one and none fails, and a
+sign-in's whole request stays within its query budget."""
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_benchmark_tiny_mode():
+    result = subprocess.run([sys.executable, str(ROOT / "tests" / "benchmarks" / "bench_party_class.py"), "--tiny"],
+                            capture_output=True, text=True, check=False, timeout=600, cwd=ROOT,
+                            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    out = result.stdout
+    assert int(re.search(r"Queries of one sign-in, the whole request: (\d+)", out).group(1)) <= 6
+    for subject in ("bare", "party-class sign-in"):
+        rows = [line for line in out.splitlines() if re.match(rf"\s+\d+\s+{re.escape(subject)}\s", line)]
+        assert len(rows) == 2, out  # one per concurrency level
+    assert re.search(r"party-class sign-in at 2 clients: .* errors 0$", out, re.M), out
