@@ -314,13 +314,14 @@ class StudioEditorMixin:
             return _("“%(field)s” must be a date and time.") % {"field": label}
         return _("“%(field)s”: this value is not valid.") % {"field": label}
 
-    def _row_problem(self, name: str, value) -> str | None:
-        """The cell-by-cell problems of a field edited as rows or keys, in one message."""
+    def _row_problem(self, name: str, value, spots: list) -> str | None:
+        """The cell-by-cell problems of a field edited as rows or keys, in one message; the place of
+        each is appended to ``spots`` for the editor to mark."""
         label = str(self.fields[name].display_name or name)
         schema = self.studio_row_schema(name) if isinstance(self.fields[name], List) else None
         keyed = self.studio_keyed_schema(name) if isinstance(self.fields[name], Dict) else None
-        problems = (studio_rows.row_problems(label, schema, value) if schema
-                    else studio_rows.keyed_problems(label, keyed, value) if keyed else [])
+        problems = (studio_rows.row_problems(label, schema, value, spots=spots) if schema
+                    else studio_rows.keyed_problems(label, keyed, value, spots) if keyed else [])
         return " ".join(problems) or None
 
     def validate_studio_values(self, values: dict) -> dict:
@@ -332,7 +333,7 @@ class StudioEditorMixin:
         submitted = data.get("values")
         if not isinstance(submitted, dict):
             raise HandlerError(_("Nothing to save."))
-        values, errors, bounds, cells = {}, {}, {}, {}
+        values, errors, bounds, cells, spots = {}, {}, {}, {}, {}
         for name in self.editable_fields:
             if name not in submitted:
                 continue
@@ -344,9 +345,10 @@ class StudioEditorMixin:
             problem = field_error(self.fields[name], values[name])
             if problem:
                 bounds[name] = problem
-            problem = self._row_problem(name, values[name])
+            places: list = []
+            problem = self._row_problem(name, values[name], places)
             if problem:
-                cells[name] = problem
+                cells[name], spots[name] = problem, places
         if not errors:
             # The block's own checks run on every value that could be read, bounded or not, so an
             # author sees every problem at once; a field's bound message wins on that field.
@@ -354,7 +356,10 @@ class StudioEditorMixin:
             # whole list, which the author could not place.
             errors = {**self.validate_studio_values(values), **cells, **bounds}
         if errors:
-            return json_response({"error": _("Please correct the highlighted fields."), "fields": errors}, 400)
+            # ``cells``: where in a list each problem is, so the editor marks those inputs.
+            return json_response({"error": _("Please correct the highlighted fields."), "fields": errors,
+                                  "cells": {name: places for name, places in spots.items()
+                                            if errors.get(name) == cells[name]}}, 400)
         for name, value in values.items():
             setattr(self, name, value)
         self.after_studio_save()

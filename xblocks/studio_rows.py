@@ -117,11 +117,18 @@ def cell_problem(where: str, column: dict, value) -> str | None:
     return None
 
 
-def row_problems(label: str, schema: dict, rows, outer: str | None = None) -> list[str]:
+def row_problems(label: str, schema: dict, rows, outer: str | None = None, spots: list | None = None,
+                 path: tuple = ()) -> list[str]:
     """Every problem of a list of rows, each naming the field, the row (from 1) and the column.
-    ``outer`` locates a nested list ("“评分标准”第 2 行").
+    ``outer`` locates a nested list ("“评分标准”第 2 行"). When ``spots`` is a list, the place of each
+    problem is appended to it ([row, column, nested row, nested column…], rows from 0) so the editor
+    can mark the very input, not only the field.
     """
+    def spot(*more):
+        if spots is not None:
+            spots.append([*path, *more])
     if not isinstance(rows, list):
+        spot()
         return [_("“%(field)s” must be a list of rows.") % {"field": label}]
     problems: list[str] = []
     for number, row in enumerate(rows, start=1):
@@ -132,25 +139,40 @@ def row_problems(label: str, schema: dict, rows, outer: str | None = None) -> li
         if "columns" not in schema:
             problem = cell_problem(where, {"label": schema.get("item", label), "kind": schema.get("kind", "text"),
                                            "required": True, "max": schema.get("max")}, row)
-            problems += [problem] if problem else []
+            if problem:
+                problems.append(problem)
+                spot(number - 1)
             continue
         if not isinstance(row, dict):
             problems.append(_("%(where)s is not valid.") % {"where": where})
+            spot(number - 1)
             continue
         for column in schema["columns"]:
             value = row.get(column["key"])
             if column.get("kind") == "rows":
-                problems += row_problems(str(column["label"]), column, [] if value is None else value, where)
+                problems += row_problems(str(column["label"]), column, [] if value is None else value, where,
+                                         spots, (*path, number - 1, column["key"]))
             else:
                 problem = cell_problem(where, column, value)
-                problems += [problem] if problem else []
+                if problem:
+                    problems.append(problem)
+                    spot(number - 1, column["key"])
     return problems
 
 
-def keyed_problems(label: str, schema: dict, value) -> list[str]:
-    """Every problem of an object edited as one input per key, naming the field and the key."""
+def keyed_problems(label: str, schema: dict, value, spots: list | None = None) -> list[str]:
+    """Every problem of an object edited as one input per key, naming the field and the key; with
+    ``spots``, each problem's key is appended to it as ``[key]``."""
     where = _("“%(field)s”") % {"field": label}
     if not isinstance(value, dict) or set(value) - {column["key"] for column in schema["keys"]}:
+        if spots is not None:
+            spots.append([])
         return [_("%(where)s is not valid.") % {"where": where}]
-    problems = [cell_problem(where, column, value.get(column["key"])) for column in schema["keys"]]
-    return [problem for problem in problems if problem]
+    problems = []
+    for column in schema["keys"]:
+        problem = cell_problem(where, column, value.get(column["key"]))
+        if problem:
+            problems.append(problem)
+            if spots is not None:
+                spots.append([column["key"]])
+    return problems

@@ -52,6 +52,7 @@
   function studioSave(runtime, element, form, values) {
     var message = form.querySelector(".party-message");
     form.querySelectorAll(".party-field-error").forEach(function (node) { node.textContent = ""; });
+    form.querySelectorAll("[aria-invalid]").forEach(function (node) { node.removeAttribute("aria-invalid"); });
     if (runtime.notify) { runtime.notify("save", {state: "start"}); }
     return call(runtime, element, "studio_submit", {values: values}, "POST").then(function () {
       showMessage(message, form.getAttribute("data-saved"), "success");
@@ -62,9 +63,44 @@
         var slot = form.querySelector('[data-error-for="' + name + '"]');
         if (slot) { slot.textContent = fields[name]; }
       });
+      /* The inputs the server's cell problems point at (error.body.cells: {field: [[row, column, …]]}). */
+      var marked = [];
+      Object.keys((error.body && error.body.cells) || {}).forEach(function (name) {
+        var field = form.querySelector('[data-field="' + name + '"]');
+        error.body.cells[name].forEach(function (path) {
+          var target = field && cellAt(field, path);
+          if (target) { target.setAttribute("aria-invalid", "true"); marked.push(target); }
+        });
+      });
+      if (marked.length && marked[0].focus) { marked[0].focus(); }
       showMessage(message, error.message, "error");
       if (runtime.notify) { runtime.notify("error", {title: error.message, message: error.message}); }
     });
+  }
+  /* The control at ``path`` ([row, column, nested row, nested column…], rows from 0; [key] in a keyed
+     field) inside a rows or keyed editor; the field itself when the path is empty or lost. */
+  function cellAt(field, path) {
+    var node = field;
+    if (!path.length) { return field; }
+    if (field.getAttribute("data-kind") === "keyed") {
+      return field.querySelector('[data-key="' + path[0] + '"]') || field;
+    }
+    for (var i = 0; i < path.length; i += 2) {
+      var list = node.querySelector(":scope > .party-rows__list");
+      var row = list && list.children[path[i]];
+      if (!row) { return node; }
+      var cells = row.querySelector(":scope > .party-rows__cells");
+      var key = i + 1 < path.length ? String(path[i + 1]) : "";
+      var found = null;
+      Array.prototype.forEach.call(cells.querySelectorAll(":scope [data-column]"), function (candidate) {
+        if (!found && candidate.getAttribute("data-column") === key && candidate.closest(".party-rows__cells") === cells) {
+          found = candidate;
+        }
+      });
+      if (!found) { return cells.querySelector("input, select, textarea") || row; }
+      node = found;
+    }
+    return node;
   }
   /* An element with a class and a text (user text always goes in as text, never as markup). */
   function el(tag, className, text) {
@@ -137,6 +173,7 @@
       }
       if (kind === "rows") {
         var nested = el("div", "party-rows party-rows--nested");
+        nested.setAttribute("data-column", column.key);
         cells.appendChild(el("p", "party-rows__nested-label", column.label));
         cells.appendChild(nested);
         var outer = "";
@@ -147,6 +184,7 @@
       }
       if (kind === "multi") {
         var set = el("fieldset", "party-rows__cell party-rows__multi");
+        set.setAttribute("data-column", column.key);
         var legend = el("legend", "", column.label);
         legend.setAttribute("data-label", column.label);
         set.appendChild(legend);

@@ -56,6 +56,20 @@ def test_messages_are_translated_and_nested_rows_name_their_outer_row():
                         "“评分标准”第 2 行的“等级”第 1 行：“分值”须为 0 到 1000 之间的整数。"]
 
 
+def test_each_problem_has_the_place_the_editor_marks():
+    """[row, column, nested row, nested column], rows from 0: what core.js follows to the very input."""
+    rubric = [{"name": "观点", "levels": [{"name": "好", "points": 10}]},
+              {"name": "", "levels": [{"name": "好", "points": 5}, {"name": "差", "points": "十"}]}]
+    spots: list = []
+    studio_rows.row_problems("Rubric", studio_rows.translated(studio_rows.RUBRIC_ROWS), rubric, spots=spots)
+    assert spots == [[1, "name"], [1, "levels", 1, "points"]]
+    spots = []
+    tiers = {"keys": [{"key": "first", "label": "First", "kind": "int", "required": True, "min": 0, "max": 9},
+                      {"key": "second", "label": "Second", "kind": "int", "required": True, "min": 0, "max": 9}]}
+    studio_rows.keyed_problems("Prizes", tiers, {"first": 1, "second": 10}, spots)
+    assert spots == [["second"]]
+
+
 def test_not_a_list_and_keyed_objects():
     tiers = {"keys": [{"key": "first", "label": "First prize", "kind": "int", "required": True, "min": 0, "max": 9}]}
     with translation.override("en"):

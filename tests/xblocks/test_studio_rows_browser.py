@@ -90,6 +90,10 @@ def test_party_class_key_points_materials_and_text(browser, live_server, make_us
     assert save(page).status == 400
     assert error_of(page, "materials") == ("“学习资料”第 2 行：“地址（http 或 https）”须为以 http:// 或 https:// "
                                            "开头的地址。")
+    # The very cell is marked and focused, not only the field.
+    assert material.locator("input").nth(1).get_attribute("aria-invalid") == "true"
+    assert page.evaluate("document.activeElement.getAttribute('aria-invalid')") == "true"
+    assert page.locator('[data-field="materials"] [aria-invalid]').count() == 1
     assert get_block(usage_id).key_points == ["第一点", "第二点"], "nothing saved while a field is wrong"
     material.locator("input").nth(1).fill("https://www.12371.cn/b.pdf")
     assert save(page).ok
@@ -123,6 +127,10 @@ def test_writing_rubric_criteria_with_levels_and_award_tiers(browser, live_serve
     assert save(page).status == 400
     assert error_of(page, "rubric") == "“评分标准”第 3 行的“等级”第 2 行：“分值”须为 0 到 1000 之间的整数。"
     assert error_of(page, "award_tiers") == "“奖项设置（征文）”：请填写“二等奖”。"
+    # The nested cell (third criterion, second level, its points) and the tier's input are marked.
+    assert levels.locator(".party-rows__row").last.locator("input").nth(1).get_attribute("aria-invalid") == "true"
+    assert tiers.get_by_label("二等奖").get_attribute("aria-invalid") == "true"
+    assert page.locator(".party-studio-form [aria-invalid]").count() == 2
     screenshot(page, "studio_writing_rows_errors")
     levels.locator(".party-rows__row").last.locator("input").nth(1).fill("10")
     tool(criteria.nth(2), "上移").click()  # the new criterion second
@@ -159,6 +167,7 @@ def test_contest_draw_rules_and_points(browser, live_server, make_user):
     tool(rule, "上移").click()
     page.locator('[data-field="points"]').get_by_label("多选题").fill("3")
     assert save(page).ok
+    assert page.locator(".party-studio-form [aria-invalid]").count() == 0, "a save clears the marks"
     block = get_block(usage_id)
     assert [r["count"] for r in block.draw_rules] == [1, 2] and block.points["multiple"] == 3
     page.reload()
