@@ -373,7 +373,7 @@ def test_plugin_poll_view_by_session_for_players_only(contest, people):
     with CaptureQueriesContext(connection) as queries:
         again = client.get(base, HTTP_IF_NONE_MATCH=state["etag"])
     assert again.status_code == 304 and again.content == b""
-    assert len(queries) == 3  # session, user, and the one that checks the player and reads the version
+    assert len(queries) == 2  # session with its user (demo.sessions), and the one that checks the player and reads the version
     outsider = Client()
     outsider.force_login(people["c"])  # not a player of this game
     assert outsider.get(base).status_code == 403
