@@ -4,6 +4,7 @@ Stands in for the LMS's modulestore, courseware student module and grades/comple
 services; the plugin and the blocks never import it.
 """
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 
 
@@ -59,3 +60,16 @@ class Course(models.Model):
 
     course_id = models.CharField(max_length=255, unique=True)
     title = models.CharField(max_length=255)
+
+
+class DemoSession(AbstractBaseSession):
+    """A session row that also names its user (set when the session is saved), so the request's session
+    and user are read together (``demo.sessions``)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="+")
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .sessions import SessionStore  # pylint: disable=import-outside-toplevel
+        return SessionStore

@@ -38,7 +38,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, taking the user the session read brought along (demo.sessions): one query for both.
+    "demo.sessions.AuthenticationMiddleware",
     # As in the LMS: the request's user is at hand to code that has only the user's id (a block's user
     # service), so a handler does not read the same user twice.
     "crum.CurrentRequestUserMiddleware",
@@ -50,6 +51,8 @@ if DEMO_BENCH:  # first, so that it times the whole request
 ROOT_URLCONF = "demo.urls"
 # Django's backend, whose user read also says whether the user is course staff (one query, not two).
 AUTHENTICATION_BACKENDS = ["demo.auth.DemoModelBackend"]
+# Database sessions whose row names the user, read with the user in one query (demo.sessions).
+SESSION_ENGINE = "demo.sessions"
 TEMPLATES = [{
     "BACKEND": "django.template.backends.django.DjangoTemplates",
     "DIRS": [],

@@ -169,7 +169,7 @@ class CaseDiscussionBlock(CompletableXBlockMixin, CreditHoursMixin, StudioEditor
 
     @json_handler(role="learner")
     def submit(self, data, suffix=""):
-        analyses.submit(self._config(), self._viewer(), data.get("answers"))
+        analyses.submit(self._config(), self.current_django_user(), data.get("answers"))
         # The learner's part is done when their analysis is posted (a grade, if any, comes from staff),
         # so the LMS counts the unit complete then, not when the page was merely viewed.
         self.emit_completion(1.0)
@@ -190,11 +190,11 @@ class CaseDiscussionBlock(CompletableXBlockMixin, CreditHoursMixin, StudioEditor
 
     @json_handler(role="learner")
     def reply(self, data, suffix=""):
-        return threads.reply(self._config(), self._viewer(), data.get("analysis_id"), data.get("text"))
+        return threads.reply(self._config(), self.current_user_id(), data.get("analysis_id"), data.get("text"))
 
     @json_handler(role="learner")
     def like(self, data, suffix=""):
-        return threads.like(self._config(), self._viewer(), data.get("analysis_id"))
+        return threads.like(self._config(), self.current_user_id(), data.get("analysis_id"))
 
     # --- staff handlers ---------------------------------------------------------------------------
     @json_handler(role="staff")

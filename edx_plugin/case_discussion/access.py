@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Exists, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from .discussions import DiscussionSettings
@@ -51,11 +52,40 @@ def visible_analyses(config: DiscussionSettings, who: Viewer) -> QuerySet[CaseAn
     return CaseAnalysis.objects.filter(usage_id=config.usage_id, group_id=who.member.group_id, hidden=False)
 
 
+def _analysis_id(analysis_id) -> int:
+    try:
+        return int(analysis_id)
+    except (TypeError, ValueError) as exc:
+        raise CaseDiscussionError(_("This analysis was not found."), 404) from exc
+
+
 def visible_analysis(config: DiscussionSettings, who: Viewer, analysis_id) -> QuerySet[CaseAnalysis]:
     """One analysis this learner may read, as a query (so callers update or fetch it in one step);
     404 for a bad id (another group's and hidden ones are simply not in the query)."""
-    try:
-        analysis_id = int(analysis_id)
-    except (TypeError, ValueError) as exc:
-        raise CaseDiscussionError(_("This analysis was not found."), 404) from exc
+    analysis_id = _analysis_id(analysis_id)
     return visible_analyses(config, who).filter(pk=analysis_id)
+
+
+def readable_analysis(config: DiscussionSettings, user_id: int, analysis_id) -> QuerySet[CaseAnalysis]:
+    """The same rule as ``visible_analysis`` for a write that checks as it writes (a like, a reply): the
+    learner's group and, where they must post first, their own analysis are conditions inside the one
+    statement instead of a read before it. Empty when the rule refuses; ``refusal`` then says why."""
+    analysis_id = _analysis_id(analysis_id)
+    group = CaseMember.objects.filter(usage_id=config.usage_id, user_id=user_id).values("group_id")[:1]
+    rows = CaseAnalysis.objects.filter(usage_id=config.usage_id, group_id=Subquery(group), hidden=False, pk=analysis_id)
+    if config.post_first:
+        own = CaseAnalysis.objects.filter(usage_id=config.usage_id, author_id=user_id)
+        if connection.features.update_can_self_select:
+            rows = rows.filter(Exists(own))
+        elif not own.exists():
+            # MySQL (not MariaDB 10.3.2+, not SQLite) refuses an UPDATE whose subquery reads the
+            # table it updates: there the learner's own analysis is one read of its own.
+            return rows.none()
+    return rows
+
+
+def refusal(config: DiscussionSettings, user_id: int, message: str) -> CaseDiscussionError:
+    """Why ``readable_analysis`` was empty, worded as the rule words it (read only on a refusal):
+    "post first" (403) if that is the reason, else ``message`` (404)."""
+    check_sees_peers(config, viewer(config, user_id))
+    return CaseDiscussionError(message, 404)

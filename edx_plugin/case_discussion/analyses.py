@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import IntegrityError
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,10 +14,10 @@ from ..core.drafts import DraftResult, check_revision, save_revisioned
 from ..core.ledger import credit_hours
 from ..core.models import HourSource
 from ..core.text import count_chars, normalize_text
-from .access import Viewer
+from .access import Viewer, viewer
 from .discussions import HARD_MAX_CHARS, DiscussionSettings
 from .errors import CaseDiscussionError
-from .models import CaseAnalysis, CaseDraft
+from .models import CaseAnalysis, CaseDraft, CaseMember
 
 
 def clean_answers(config: DiscussionSettings, answers) -> list[str]:
@@ -65,26 +66,39 @@ def my_draft(config: DiscussionSettings, user_id: int) -> CaseDraft | None:
     return CaseDraft.objects.filter(usage_id=config.usage_id, user_id=user_id).first()
 
 
-def submit(config: DiscussionSettings, who: Viewer, answers) -> CaseAnalysis:
+def submit(config: DiscussionSettings, user, answers) -> CaseAnalysis:
     """Post the learner's analysis (once). An ungraded discussion is complete when posted: its hours
-    are credited then (once, through the ledger); a graded one when staff grade it."""
+    are credited then (once, through the ledger); a graded one when staff grade it.
+
+    The learner's membership (their group) is read inside the analysis's INSERT, not before it: a
+    learner not yet placed in a group (no membership: the INSERT refuses a NULL member), or one who has
+    posted already (one analysis per member, the unique key refuses a second), costs the full read."""
     answers = clean_answers(config, answers)
     length = _check_complete(config, answers)
     _check_open(config)
-    if who.posted:
-        raise CaseDiscussionError(_("You have already posted your analysis."), 409)
+    mine = CaseMember.objects.filter(usage_id=config.usage_id, user_id=user.pk)
     try:
-        with statement_guard():
-            analysis = CaseAnalysis.objects.create(
-                member=who.member, course_id=config.course_id, usage_id=config.usage_id,
-                group_id=who.member.group_id, author_id=who.user_id, answers=answers, char_count=length)
-    except IntegrityError as exc:  # a second tab posted at the same moment
-        raise CaseDiscussionError(_("You have already posted your analysis."), 409) from exc
-    who.member.analysis = analysis
+        analysis = _post(config, user.pk, Subquery(mine.values("pk")[:1]), Subquery(mine.values("group_id")[:1]),
+                         answers, length)
+    except IntegrityError:
+        who = viewer(config, user.pk)  # placed in their group on a first visit
+        if who.posted:
+            raise CaseDiscussionError(_("You have already posted your analysis."), 409) from None
+        try:
+            analysis = _post(config, user.pk, who.member.pk, who.member.group_id, answers, length)
+        except IntegrityError as exc:  # a second tab posted at the same moment
+            raise CaseDiscussionError(_("You have already posted your analysis."), 409) from exc
     if not config.is_graded and config.hours > 0:
-        credit_hours(who.member.user, config.hours, HourSource.CASE_DISCUSSION, config.usage_id,
+        credit_hours(user, config.hours, HourSource.CASE_DISCUSSION, config.usage_id,
                      course_id=config.course_id, usage_id=config.usage_id, note=config.title)
     return analysis
+
+
+def _post(config: DiscussionSettings, user_id: int, member_id, group_id, answers: list[str], length: int):
+    with statement_guard():
+        return CaseAnalysis.objects.create(
+            member_id=member_id, course_id=config.course_id, usage_id=config.usage_id, group_id=group_id,
+            author_id=user_id, answers=answers, char_count=length)
 
 
 def edit_deadline(config: DiscussionSettings, analysis: CaseAnalysis) -> datetime.datetime | None:

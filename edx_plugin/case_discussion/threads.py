@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from ..core.text import plain_text
-from .access import Viewer, visible_analyses, visible_analysis
+from .access import Viewer, readable_analysis, refusal, visible_analyses, visible_analysis
 from .discussions import MAX_REPLY_CHARS, DiscussionSettings, local_time
 from .errors import CaseDiscussionError
 from .models import CaseAnalysis, CaseLike, CaseReply
@@ -97,29 +97,40 @@ def replies(config: DiscussionSettings, who: Viewer, analysis_id, page=1) -> dic
     return thread_page(_visible_one(config, who, analysis_id), page, who.user_id)
 
 
-def reply(config: DiscussionSettings, who: Viewer, analysis_id, text) -> dict:
+class _Refused(Exception):
+    """The rule's one statement changed nothing: the transaction ends, then ``refusal`` says why."""
+
+
+def reply(config: DiscussionSettings, user_id: int, analysis_id, text) -> dict:
     """Reply in the thread of a visible analysis; the count is moved by the database (F()), so
-    replies at the same moment are never lost."""
+    replies at the same moment are never lost. The access rule is checked by the count's UPDATE
+    itself (``readable_analysis``): no read before it."""
     text = plain_text(text, MAX_REPLY_CHARS)
     if not text:
         raise CaseDiscussionError(_("Write your reply first."))
-    with transaction.atomic():
-        if not visible_analysis(config, who, analysis_id).update(reply_count=F("reply_count") + 1):
-            raise CaseDiscussionError(_("This analysis was not found."), 404)
-        created = CaseReply.objects.create(analysis_id=int(analysis_id), author_id=who.user_id, text=text)
+    try:
+        with transaction.atomic():
+            if not readable_analysis(config, user_id, analysis_id).update(reply_count=F("reply_count") + 1):
+                raise _Refused
+            created = CaseReply.objects.create(analysis_id=int(analysis_id), author_id=user_id, text=text)
+    except _Refused:
+        raise refusal(config, user_id, _("This analysis was not found.")) from None
     return {"id": created.pk, "text": created.text}
 
 
-def like(config: DiscussionSettings, who: Viewer, analysis_id) -> dict:
+def like(config: DiscussionSettings, user_id: int, analysis_id) -> dict:
     """Like a peer's visible analysis, once. The count moves in the same transaction as the like's
-    row, whose uniqueness the database enforces: two clicks at once count one."""
+    row, whose uniqueness the database enforces: two clicks at once count one. As for a reply, the
+    count's UPDATE checks the access rule."""
     try:
         with transaction.atomic():
-            counted = visible_analysis(config, who, analysis_id).exclude(author_id=who.user_id).update(
+            counted = readable_analysis(config, user_id, analysis_id).exclude(author_id=user_id).update(
                 like_count=F("like_count") + 1)
             if not counted:
-                raise CaseDiscussionError(_("You cannot like this analysis."), 404)
-            CaseLike.objects.create(analysis_id=int(analysis_id), user_id=who.user_id)
+                raise _Refused
+            CaseLike.objects.create(analysis_id=int(analysis_id), user_id=user_id)
     except IntegrityError as exc:
         raise CaseDiscussionError(_("You have already liked this analysis."), 409) from exc
+    except _Refused:
+        raise refusal(config, user_id, _("You cannot like this analysis.")) from None
     return {"liked": True}

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from ..core.models import BackgroundJob
 
-__all__ = ["Menu", "MenuAllocation", "MenuMode", "MenuMove", "MenuOption", "MenuPick", "MenuRanking",
+__all__ = ["Menu", "MenuAllocation", "MenuLearner", "MenuMode", "MenuMove", "MenuOption", "MenuPick", "MenuRanking",
            "MenuSelection", "PickStatus"]
 
 
@@ -107,6 +107,21 @@ class MenuPick(models.Model):
             models.Index(fields=["menu", "user"], name="party_menu_pick_user"),
             models.Index(fields=["option", "status", "queued"], name="party_menu_pick_queue"),
         ]
+
+
+class MenuLearner(models.Model):
+    """A learner who picked in a first-come menu: ``version`` counts their picks. A pick checks the
+    rules against the picks it read with the version, and writes only if the version is still the one
+    it read (a conditional UPDATE, or the INSERT of the first pick, which the unique key decides), so
+    two picks sent at once from two tabs are decided one after the other, each against the other's
+    result, and the maximum-picks and overlap rules hold without locking the learner's rows first."""
+
+    menu = models.ForeignKey(Menu, on_delete=models.CASCADE, related_name="learners")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["menu", "user"], name="party_menu_learner_unique")]
 
 
 class MenuSelection(models.Model):

@@ -4,25 +4,32 @@ of queries whatever the size of the menu and the number of learners.
 
 Seats: the common case is one conditional UPDATE (``taken < capacity``); a full option is decided
 under the option row's lock, which drops and moves also take, so nobody joins a waiting list while
-a seat is free and no seat is given twice.
+a seat is free and no seat is given twice. One learner's picks are decided one at a time by the
+version of their picks (``MenuLearner``), read with the option and checked when the pick is written.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import CharField, Exists, F, OuterRef, Subquery
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..core.db import GroupConcat
 from ..core.models import MemberCategory
 from .errors import MenuError
-from .models import MenuOption, MenuPick, MenuSelection, PickStatus
+from .models import MenuLearner, MenuOption, MenuPick, MenuSelection, PickStatus
 from .selection_rules import (ACTIVE, check_pick, confirm_problems, is_preference, require_changes_allowed,
                               require_open)
 from .waiting_list import lock_option, release_seat
+
+# A pick whose learner's picks changed meanwhile reads them again. Each failure means another pick of
+# the same learner succeeded, and no more than the maximum can, so a few attempts end every race of
+# two tabs; a learner still losing after these is told instead of looping.
+PICK_ATTEMPTS = 4
+DEADLOCK = 1213  # MySQL's error number: InnoDB rolled the transaction back to break a deadlock
 
 
 @dataclass
@@ -36,58 +43,113 @@ def categories_of(user) -> list[str]:
     return list(MemberCategory.objects.filter(members__user=user).values_list("code", flat=True))
 
 
+def _ids(joined) -> set[int]:
+    if isinstance(joined, bytes):
+        joined = joined.decode()
+    return {int(value) for value in joined.split(",")} if joined else set()
+
+
+def _joined_ids(queryset, field: str, group_by: str):
+    """One column: the ``field`` values of ``queryset``'s rows joined with commas (a subquery)."""
+    return Subquery(queryset.order_by().values(group_by)
+                    .annotate(ids=GroupConcat(Cast(field, output_field=CharField()))).values("ids")[:1])
+
+
 def option_for(usage_id: str, key, user) -> MenuOption:
-    """The option with its menu, whether ``user`` confirmed their selection, and the user's member
-    categories (``learner_categories``, for an option restricted to some): one query."""
+    """The option with its menu and, from the same statement (so from one snapshot): whether ``user``
+    confirmed their selection (``confirmed``), their member categories (``category_codes``), the version
+    of their picks in the menu (``picks_version``), the options of their seated and waiting picks
+    (``active_ids``), their earlier pick of this option if they dropped it (``previous_id``), and the
+    menu's options whose times overlap this one (``clash_ids``): one query."""
     if not isinstance(key, str) or not key:
         raise MenuError(_("Choose an option."))
     codes = (MemberCategory.objects.filter(members__user=user).order_by().values("members__user")
              .annotate(codes=GroupConcat("code")).values("codes"))
+    mine = MenuPick.objects.filter(menu=OuterRef("menu"), user=user)
+    clashes = MenuOption.objects.filter(menu=OuterRef("menu"), starts__lt=OuterRef("ends"),
+                                        ends__gt=OuterRef("starts")).exclude(pk=OuterRef("pk"))
     option = (MenuOption.objects.select_related("menu")
               .annotate(confirmed=Exists(MenuSelection.objects.filter(menu=OuterRef("menu"), user=user)),
-                        category_codes=Subquery(codes[:1]))
+                        category_codes=Subquery(codes[:1]),
+                        picks_version=Subquery(MenuLearner.objects.filter(menu=OuterRef("menu"), user=user)
+                                               .values("version")[:1]),
+                        active_ids=_joined_ids(mine.filter(status__in=ACTIVE), "option_id", "user"),
+                        previous_id=Subquery(mine.filter(option=OuterRef("pk")).values("pk")[:1]),
+                        clash_ids=_joined_ids(clashes, "pk", "menu"))
               .filter(menu__usage_id=usage_id, key=key).first())
     if option is None:
         raise MenuError(_("There is no such option in this menu."), status=404)
     return option
 
 
+class _Changed(Exception):
+    """The learner's picks changed since they were read (another tab picked at the same moment)."""
+
+
+def _claim(menu, user, version: int | None) -> None:
+    """Take the learner's turn in the menu, if their picks are still those read with ``version``: the
+    conditional UPDATE (or the first pick's INSERT, decided by the unique key) waits for a concurrent
+    pick of the same learner to end and then fails, so that pick is seen on the next read. It is the
+    transaction's first statement, so SQLite takes its write lock at once; other learners never wait
+    on it. Drops, promotions and staff moves do not move the version: they only shrink or keep a
+    learner's active picks, or are staff's own decision (a move checks its own rules)."""
+    if version is None:
+        try:
+            MenuLearner.objects.create(menu=menu, user=user)
+        except IntegrityError:
+            raise _Changed from None
+        except OperationalError as exc:
+            # Three first picks at once whose first is refused (the option full): the two waiting on
+            # its row both insert, and InnoDB rolls one back. That learner's other pick went on.
+            if exc.args and exc.args[0] == DEADLOCK:
+                raise _Changed from None
+            raise
+    elif not MenuLearner.objects.filter(menu=menu, user=user, version=version).update(version=F("version") + 1):
+        raise _Changed
+
+
 def pick(usage_id: str, key, user) -> PickResult:
-    option = option_for(usage_id, key, user)
-    menu = option.menu
-    if is_preference(menu):
-        raise MenuError(_("In this menu you rank the options; seats are allocated when the window closes."))
-    require_open(menu)
-    require_changes_allowed(menu, option.confirmed)
-    categories = option.category_codes.split(",") if option.category_codes else []
+    for _attempt in range(PICK_ATTEMPTS):
+        option = option_for(usage_id, key, user)
+        menu = option.menu
+        if is_preference(menu):
+            raise MenuError(_("In this menu you rank the options; seats are allocated when the window closes."))
+        require_open(menu)
+        require_changes_allowed(menu, option.confirmed)
+        categories = option.category_codes.split(",") if option.category_codes else []
+        check_pick(menu, option, _ids(option.active_ids), categories, _ids(option.clash_ids))
+        try:
+            status = _write_pick(menu, option, user)
+        except _Changed:
+            continue  # read again: the other pick is now among the learner's
+        if status == PickStatus.SEATED:
+            return PickResult(status, _("You have a seat in “%(title)s”.") % {"title": option.title})
+        return PickResult(status, _("“%(title)s” is full: you are on its waiting list and will get a seat if one "
+                                    "becomes free.") % {"title": option.title})
+    raise MenuError(_("Your picks changed in another window at the same moment: look at them and try again."),
+                    status=409)
+
+
+def _write_pick(menu, option: MenuOption, user) -> str:
+    """In one transaction: the learner's turn, the seat (or the waiting list), the pick."""
     try:
         with transaction.atomic():
-            # One learner's picks are serialised on their user row, so two picks of different options
-            # sent at once cannot both pass the maximum-picks and overlap rules; other learners' picks
-            # never wait on it. It is taken before the option's lock, the only order picks use. A no-op
-            # UPDATE rather than SELECT ... FOR UPDATE: SQLite (the demo) then takes its write lock at the
-            # start instead of failing to upgrade a read lock when two picks meet.
-            get_user_model().objects.filter(pk=user.pk).update(last_login=F("last_login"))
-            mine = list(MenuPick.objects.filter(menu=menu, user=user).select_related("option"))
-            check_pick(menu, option, [p for p in mine if p.status in ACTIVE], categories)
-            previous = next((p for p in mine if p.option_id == option.pk), None)
+            _claim(menu, user, option.picks_version)
             status = _take_seat(option)
             if status is None:
                 raise MenuError(_("“%(title)s” is full.") % {"title": option.title}, status=409)
             now = timezone.now()
             values = {"status": status, "queued": now if status == PickStatus.WAITING else None,
                       "promoted_unseen": False}
-            if previous is not None:  # dropped before: the row is reused (only if still dropped)
-                if not MenuPick.objects.filter(pk=previous.pk, status=PickStatus.DROPPED).update(updated=now, **values):
+            if option.previous_id is not None:  # dropped before: the row is reused (only if still dropped)
+                if not MenuPick.objects.filter(pk=option.previous_id, status=PickStatus.DROPPED).update(
+                        updated=now, **values):
                     raise MenuError(_("You have already picked this option."), status=409)
             else:
                 MenuPick.objects.create(menu=menu, option=option, user=user, **values)
-    except IntegrityError as exc:  # the same learner's second request won the race
+    except IntegrityError as exc:  # a backstop: a staff move gave the learner this option meanwhile
         raise MenuError(_("You have already picked this option."), status=409) from exc
-    if status == PickStatus.SEATED:
-        return PickResult(status, _("You have a seat in “%(title)s”.") % {"title": option.title})
-    return PickResult(status, _("“%(title)s” is full: you are on its waiting list and will get a seat if one "
-                                "becomes free.") % {"title": option.title})
+    return status
 
 
 def _take_seat(option: MenuOption) -> str | None:

@@ -55,11 +55,13 @@ def overlaps(a: MenuOption, b: MenuOption) -> bool:
     return bool(a.starts and a.ends and b.starts and b.ends and a.starts < b.ends and b.starts < a.ends)
 
 
-def check_pick(menu: Menu, option: MenuOption, active: list[MenuPick], categories: Iterable[str]) -> None:
-    """Refuse a pick of ``option`` given the learner's active (seated or waiting) picks in the menu."""
+def check_pick(menu: Menu, option: MenuOption, active: set[int], categories: Iterable[str],
+               clashes: Iterable[int] = ()) -> None:
+    """Refuse a pick of ``option`` given the options of the learner's active (seated or waiting) picks
+    in the menu and the menu's options whose times overlap it (``clashes``)."""
     if not option.active:
         raise MenuError(_("This option is no longer offered."), status=404)
-    if any(p.option_id == option.pk for p in active):
+    if option.pk in active:
         raise MenuError(_("You have already picked this option."), status=409)
     if not may_take(option, categories):
         raise MenuError(_("“%(title)s” is open only to: %(who)s.") % {
@@ -69,13 +71,13 @@ def check_pick(menu: Menu, option: MenuOption, active: list[MenuPick], categorie
         raise MenuError(ngettext(
             "At most %(max)d pick is allowed (waiting lists included): drop one first.",
             "At most %(max)d picks are allowed (waiting lists included): drop one first.", maximum) % {"max": maximum})
-    if menu.rules.get("no_overlap"):
-        for pick in active:
-            if overlaps(pick.option, option):
-                raise MenuError(_("“%(title)s” overlaps “%(other)s” (%(start)s–%(end)s): two picks cannot take "
-                                  "place at the same time.") % {
-                    "title": option.title, "other": pick.option.title, "start": _when(pick.option.starts),
-                    "end": formats.date_format(timezone.localtime(pick.option.ends), "H:i")})
+    clash = min(active & set(clashes), default=None) if menu.rules.get("no_overlap") else None
+    if clash is not None:
+        other = MenuOption.objects.get(pk=clash)  # read only to word the refusal
+        raise MenuError(_("“%(title)s” overlaps “%(other)s” (%(start)s–%(end)s): two picks cannot take "
+                          "place at the same time.") % {
+            "title": option.title, "other": other.title, "start": _when(other.starts),
+            "end": formats.date_format(timezone.localtime(other.ends), "H:i")})
 
 
 def hours_text(hours: Decimal) -> str:

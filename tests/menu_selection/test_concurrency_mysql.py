@@ -75,3 +75,39 @@ def test_one_learner_picking_several_options_at_once_keeps_the_maximum(people):
     assert sorted(status for status, _ in results) == [200, 200] + [400] * 6, results
     assert MenuPick.objects.filter(user=learner, status=PickStatus.SEATED).count() == 2
     assert sum(MenuOption.objects.values_list("taken", flat=True)) == 2
+
+
+def test_one_learner_picking_overlapping_options_at_once_gets_one(people):
+    """Eight options at the same hour, no overlap allowed, room for three picks: the learner's eight
+    picks sent at once take exactly one (decided one after the other by the version of their picks),
+    the others are refused with the overlap rule, and no seat is counted without its pick."""
+    same_hour = 'starts="2026-06-02T09:00" ends="2026-06-02T12:00"'
+    options = "".join(option_olx(key, key, capacity=50, extra=same_hour) for key in "abcdefgh")
+    usage_id = load_menu(options, max_picks="3", no_overlap="true")
+    learner = people["alice"]
+    results = hammer([(learner, usage_id, "pick", {"option": key}) for key in "abcdefgh"], threads=8)
+    assert sorted(status for status, _ in results) == [200] + [400] * 7, results
+    assert all("时间冲突" in body["error"] for status, body in results if status == 400), results
+    assert MenuPick.objects.filter(user=learner, status=PickStatus.SEATED).count() == 1
+    assert sum(MenuOption.objects.values_list("taken", flat=True)) == 1
+
+
+def test_learners_picking_several_options_while_others_take_the_last_seats(people):
+    """Two options with three seats each; 8 learners each send picks of both at once (max one pick),
+    while 16 others pick one each: each learner ends with at most one pick, seats are never counted
+    twice or lost, and the waiting lists hold exactly the rest."""
+    usage_id = load_menu(option_olx("a", "甲", capacity=3) + option_olx("b", "乙", capacity=3), max_picks="1")
+    doubles, singles = learners(8, "dbl"), learners(16, "sgl")
+    calls = [(u, usage_id, "pick", {"option": key}) for u in doubles for key in "ab"] + \
+            [(u, usage_id, "pick", {"option": "ab"[n % 2]}) for n, u in enumerate(singles)]
+    results = hammer(calls, threads=8)
+    assert {status for status, _ in results} <= {200, 400}, results
+    active = MenuPick.objects.filter(status__in=(PickStatus.SEATED, PickStatus.WAITING))
+    per_user = {}
+    for user_id in active.values_list("user_id", flat=True):
+        per_user[user_id] = per_user.get(user_id, 0) + 1
+    assert set(per_user.values()) == {1} and len(per_user) == 24  # everyone got exactly one pick
+    for option in MenuOption.objects.all():
+        seated = MenuPick.objects.filter(option=option, status=PickStatus.SEATED).count()
+        assert option.taken == seated == 3
+    assert sum(status == 200 for status, _ in results) == 24
