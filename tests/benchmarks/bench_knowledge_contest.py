@@ -118,7 +118,7 @@ def main() -> int:
     harness.setup_django(args.tiny)
     run = uuid.uuid4().hex[:8]
     contest, poll = build_contest(run, 4 if args.tiny else args.questions), build_poll(run)
-    classes = build_classes(10 if args.tiny else 30, run)
+    classes = build_classes(10 if args.tiny else 60, run)  # 60,000 first sign-ins: enough at 32 clients
     users = make_learners(201 if args.tiny else 1001, run)
     spare = users.pop()  # acts outside the load, for the query counts
     keys = harness.sessions(users)

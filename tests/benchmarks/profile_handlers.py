@@ -38,7 +38,7 @@ CODE_PERIOD = 30
 def setup_django() -> None:
     """The demo's settings as the benchmarks' gunicorn runs them (DEBUG off, the bare view on)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "demo.settings")
-    os.environ["DEMO_BENCH"], os.environ["DEMO_DEBUG"] = "1", "0"
+    os.environ["DEMO_BENCH"], os.environ["DEMO_DEBUG"], os.environ["DEMO_CONN_MAX_AGE"] = "1", "0", "60"
     if os.environ.get("DB") != "mysql":
         os.environ.setdefault("DEMO_DB", str(Path(tempfile.mkdtemp(prefix="profile-")) / "profile.sqlite3"))
     import django  # pylint: disable=import-outside-toplevel
