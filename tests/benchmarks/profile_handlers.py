@@ -175,7 +175,7 @@ def drive(handler, requests: list, expect: str) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=500, help="requests per action and per pass (500)")
-    parser.add_argument("--top", type=int, default=25, help="profile entries shown per action (25)")
+    parser.add_argument("--top", type=int, default=25, help="profile entries shown per action (25; 0: timings only)")
     parser.add_argument("--sort", default="cumulative", help="pstats sort key (cumulative, tottime, ...)")
     parser.add_argument("--save", metavar="DIR", help="also write each profile to DIR/<action>.prof (for pstats, snakeviz)")
     args = parser.parse_args()
@@ -197,7 +197,7 @@ def main() -> int:
         python = f["ms"] - f["db"]
         print(f"{name:<22} {f['ms']:>10.2f} {f['db']:>7.2f} {python:>9.2f} {f['queries']:>7.1f} "
               f"{python - (bare['ms'] - bare['db']):>18.2f}")
-    for name, (requests, expect) in passes[2].items():
+    for name, (requests, expect) in (passes[2].items() if args.top or args.save else ()):
         profile = cProfile.Profile()
         profile.enable()
         drive(handler, requests, expect)
@@ -205,6 +205,8 @@ def main() -> int:
         if args.save:
             Path(args.save).mkdir(parents=True, exist_ok=True)
             profile.dump_stats(str(Path(args.save) / f"{name.replace(' ', '_')}.prof"))
+        if not args.top:
+            continue
         out = io.StringIO()
         stats = pstats.Stats(profile, stream=out)
         stats.sort_stats(args.sort).print_stats(args.top)
