@@ -124,8 +124,9 @@ def main() -> int:
     keys = harness.sessions(users)
     clients = max(settings["levels"])
     contexts = [start_attempt(contest, user) for user in users[:clients]]
-    print(f"Contest answer, party-class sign-in and xblock-poll vote against the bare view; gunicorn 2 workers x 8 "
-          f"threads; {harness.uptime()}")
+    server = harness.Server()  # its workers and threads as demo/gunicorn.conf.py sizes them; started below
+    print(f"Contest answer, party-class sign-in and xblock-poll vote against the bare view; gunicorn "
+          f"{server.workers} workers x {server.threads} threads; {harness.uptime()}")
     mine = start_attempt(contest, spare)
     question, options = mine["questions"][0]
     print("Queries, the whole request (session and user included): "
@@ -134,7 +135,7 @@ def main() -> int:
           f"poll vote {queries_of(spare, f'/xblock/{poll}/handler/vote', {'choice': 'R'})}")
     subjects = {"bare": harness.bare_insert, ANSWER: answer_task(contest), SIGN_IN: sign_in_task(classes, keys),
                 VOTE: vote_task(poll)}
-    with harness.Server() as server:
+    with server:
         results = harness.compare(server.url, subjects, keys[:clients], contexts=contexts, **settings)
     harness.report(results)
     level = 16 if 16 in results else max(results)

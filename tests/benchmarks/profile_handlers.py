@@ -10,6 +10,7 @@ only: nothing here asserts a time. The HTTP benchmarks (``bench_knowledge_contes
 this costs under load.
 
     .venv/bin/python tests/benchmarks/profile_handlers.py                 # scratch SQLite
+    mysql -h127.0.0.1 -uroot -e "CREATE DATABASE IF NOT EXISTS bench_cpu CHARACTER SET utf8mb4"
     DB=mysql MYSQL_DATABASE=bench_cpu .venv/bin/python tests/benchmarks/profile_handlers.py
     .venv/bin/python tests/benchmarks/profile_handlers.py --requests 2000 --top 40 --sort tottime
 """
