@@ -25,6 +25,8 @@ from xblock.fields import ScopeIds
 from xblock.reference.user_service import UserService, XBlockUser
 from xblock.runtime import IdGenerator, IdReader, KeyValueStore, KvsFieldData, Runtime
 
+from party_training.edx_plugin.core.db import CompiledRead
+
 from .auth import COURSE_STAFF_GROUP
 from .models import BlockEvent, BlockState
 
@@ -73,6 +75,17 @@ _KINDS = {"content": BlockState.AUTHORED, "settings": BlockState.AUTHORED, "user
           "user_state_summary": BlockState.SUMMARY}
 
 
+def _block_rows(*, block_id: str, user_id: int):
+    """A block's authored and summary rows (user 0) and the user's state row."""
+    return BlockState.objects.filter(block_id=block_id, user_id__in=[0, user_id]).values("block_id", "user_id", "kind",
+                                                                                      "data")
+
+
+# Compiled once per process, as the LMS reads a block's authored settings from its course structure
+# without building a query each time.
+_BLOCK_ROWS = CompiledRead(BlockState, _block_rows, block_id=str, user_id=int)
+
+
 class DatabaseKeyValueStore(KeyValueStore):
     """Field values in ``BlockState`` rows, as the LMS keeps them: read one block at a time (one
     query: its authored and summary rows and the user's state row), written once per handler call
@@ -89,8 +102,8 @@ class DatabaseKeyValueStore(KeyValueStore):
     def _rows(self, block_id: str, user_id: int) -> dict[tuple[str, int, str], dict]:
         cache_key = (block_id, user_id)
         if cache_key not in self._loaded:
-            rows = BlockState.objects.filter(block_id=block_id, user_id__in={0, user_id})
-            self._loaded[cache_key] = {(r.block_id, r.user_id, r.kind): json.loads(r.data) for r in rows}
+            rows = _BLOCK_ROWS.rows(block_id=block_id, user_id=user_id)
+            self._loaded[cache_key] = {(r["block_id"], r["user_id"], r["kind"]): json.loads(r["data"]) for r in rows}
         return self._loaded[cache_key]
 
     def _fields(self, row: tuple[str, int, str]) -> dict:

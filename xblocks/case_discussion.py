@@ -17,7 +17,7 @@ from lxml import etree
 from webob import Response
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
-from xblock.fields import Boolean, DateTime, Float, Integer, List, Scope, String
+from xblock.fields import Boolean, Float, Integer, List, Scope, String
 
 from party_training.edx_plugin.case_discussion import analyses, discussions, exports, grading, groups, moderation
 from party_training.edx_plugin.case_discussion import staff, threads
@@ -27,7 +27,7 @@ from party_training.edx_plugin.core.links import materials_valid, safe_materials
 from party_training.edx_plugin.core.rubrics import rubric_rows, validate_rubric
 from party_training.edx_plugin.core.text import COUNTING_RULE_HELP, sanitize_html
 
-from .fields import CreditHoursMixin, credit_hours_field
+from .fields import CreditHoursMixin, IsoDateTime, credit_hours_field
 from .mixins import PartyBlockMixin, StudioEditorMixin, json_handler, page_handler
 from .studio_rows import MATERIAL_ROWS, ORGANIZATION_ROWS, RUBRIC_ROWS
 from .olx import inner_html, read_attributes, read_rubric, write_attributes, write_rubric
@@ -62,7 +62,7 @@ class CaseDiscussionBlock(CompletableXBlockMixin, CreditHoursMixin, StudioEditor
         "formed from them, and staff see who of them has not posted."))
     min_chars = _setting(Integer, gettext_lazy("Minimum length (characters)"), 0, minimum=0,
                          maximum=discussions.HARD_MAX_CHARS, help=COUNTING_RULE_HELP)
-    deadline = _setting(DateTime, gettext_lazy("Deadline"), None)
+    deadline = _setting(IsoDateTime, gettext_lazy("Deadline"), None)
     edit_window_minutes = _setting(Integer, gettext_lazy("Authors may edit their analysis for (minutes)"), 30,
                                    minimum=0, maximum=EDIT_WINDOW_MAX)
     credit_hours = credit_hours_field()

@@ -6,12 +6,16 @@ an author meets the same limit whichever way the value arrives.
 """
 from __future__ import annotations
 
+import datetime
+import re
 from decimal import Decimal
+
+import pytz
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from xblock.core import XBlockMixin
-from xblock.fields import Float, Integer, Scope
+from xblock.fields import DateTime, Float, Integer, Scope
 
 CREDIT_HOURS_MAX = 100
 
@@ -33,6 +37,22 @@ def field_error(field, value) -> str | None:
     if maximum is not None and value > maximum:
         return _("At most %(max)s.") % {"max": f"{maximum:g}"}
     return None
+
+
+# The form XBlock's DateTime writes (DATETIME_FORMAT), with an optional UTC offset.
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?([+-]\d{2}:\d{2})?")
+
+
+class IsoDateTime(DateTime):
+    """XBlock's DateTime, read faster: the form it writes is parsed by the standard library (about
+    twenty times faster than ``dateutil``, which XBlock uses for every string and a handler pays on
+    every field it reads); anything else goes to XBlock's parser. The same values either way."""
+
+    def from_json(self, value):
+        if isinstance(value, str) and _ISO_MOMENT.fullmatch(value):
+            moment = datetime.datetime.fromisoformat(value)
+            return moment.astimezone(pytz.utc) if moment.tzinfo is not None else moment.replace(tzinfo=pytz.utc)
+        return super().from_json(value)
 
 
 def credit_hours_field(default: float = 0.0, help_text=None) -> Float:

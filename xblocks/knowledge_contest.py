@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from lxml import etree
 from xblock.core import XBlock
-from xblock.fields import Boolean, DateTime, Dict, Float, Integer, List, Scope, String
+from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
 
 from party_training.edx_plugin.knowledge_contest import attempts, banks, leaderboards, payloads, scoring, titles
 from party_training.edx_plugin.knowledge_contest.config import (
@@ -22,7 +22,7 @@ from party_training.edx_plugin.knowledge_contest.config import (
 )
 
 from .knowledge_contest_live import LiveGameMixin
-from .fields import CreditHoursMixin, credit_hours_field, legacy_hours_field
+from .fields import CreditHoursMixin, IsoDateTime, credit_hours_field, legacy_hours_field
 from .mixins import HandlerError, PartyBlockMixin, StudioEditorMixin, json_handler
 from .olx import OLXError, read_attributes, write_attributes
 
@@ -60,8 +60,8 @@ class KnowledgeContestBlock(LiveGameMixin, CreditHoursMixin, StudioEditorMixin, 
         minimum=0, maximum=3600,
         help=gettext_lazy("0: no limit per question. With a limit, questions are answered in order."),
     )
-    window_start = DateTime(display_name=gettext_lazy("Contest opens"), default=None, scope=Scope.settings)
-    window_end = DateTime(display_name=gettext_lazy("Contest closes"), default=None, scope=Scope.settings)
+    window_start = IsoDateTime(display_name=gettext_lazy("Contest opens"), default=None, scope=Scope.settings)
+    window_end = IsoDateTime(display_name=gettext_lazy("Contest closes"), default=None, scope=Scope.settings)
     max_attempts = Integer(display_name=gettext_lazy("Attempts allowed"), default=1, scope=Scope.settings,
                            minimum=0, maximum=100, help=gettext_lazy("0: unlimited."))
     counting = String(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from lxml import etree
 from xblock.core import XBlock
-from xblock.fields import Boolean, DateTime, Float, Integer, List, Scope, String
+from xblock.fields import Boolean, Float, Integer, List, Scope, String
 
 from party_training.edx_plugin.core.text import sanitize_html
 from party_training.edx_plugin.menu_selection import menus, picks, rankings
@@ -20,6 +20,7 @@ from party_training.edx_plugin.menu_selection.learner_menu import learner_menu
 from party_training.edx_plugin.menu_selection.models import MenuMode
 from party_training.edx_plugin.menu_selection.partitions import forget_held_options, partition_id
 
+from .fields import IsoDateTime
 from .mixins import PartyBlockMixin, StudioEditorMixin, json_handler
 from .olx import OLXError, inner_html, read_attributes, write_attributes
 
@@ -52,8 +53,8 @@ class MenuSelectionBlock(StudioEditorMixin, PartyBlockMixin, XBlock):
                                scope=Scope.settings, minimum=0, maximum=1000)
     rank_count = Integer(display_name=gettext_lazy("Options a learner may rank (preference mode)"), default=3,
                          scope=Scope.settings, minimum=1, maximum=50)
-    opens = DateTime(display_name=gettext_lazy("Selection opens"), default=None, scope=Scope.settings)
-    closes = DateTime(display_name=gettext_lazy("Selection closes"), default=None, scope=Scope.settings,
+    opens = IsoDateTime(display_name=gettext_lazy("Selection opens"), default=None, scope=Scope.settings)
+    closes = IsoDateTime(display_name=gettext_lazy("Selection closes"), default=None, scope=Scope.settings,
                       help=gettext_lazy("Preference mode: seats are allocated after this time."))
     changes_allowed = Boolean(display_name=gettext_lazy("Changes allowed until the window closes"), default=True,
                               scope=Scope.settings, help=gettext_lazy(

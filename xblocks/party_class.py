@@ -15,7 +15,7 @@ from lxml import etree
 from webob import Response
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
-from xblock.fields import Boolean, DateTime, Float, Integer, List, Scope, String
+from xblock.fields import Boolean, Float, Integer, List, Scope, String
 
 from party_training.edx_plugin.core import lms, xlsx
 from party_training.edx_plugin.core.text import COUNTING_RULE_HELP, count_chars
@@ -27,7 +27,7 @@ from party_training.edx_plugin.party_class.errors import PartyClassError
 from party_training.edx_plugin.party_class.learners import local_minute as _local
 from party_training.resources import read_static, render_template
 
-from .fields import CreditHoursMixin, credit_hours_field
+from .fields import CreditHoursMixin, IsoDateTime, credit_hours_field
 from .mixins import HandlerError, PartyBlockMixin, StudioEditorMixin, json_handler, json_response, page_handler
 from .olx import inner_html, read_attributes, write_attributes
 from .studio_rows import MATERIAL_ROWS, ORGANIZATION_ROWS
@@ -55,8 +55,8 @@ class PartyClassBlock(CompletableXBlockMixin, CreditHoursMixin, StudioEditorMixi
     schedule = _setting(String, gettext_lazy("Schedule"), "live", values=[
         {"value": "live", "display_name": gettext_lazy("Live session")},
         {"value": "recorded", "display_name": gettext_lazy("Recorded")}])
-    session_start = _setting(DateTime, gettext_lazy("Session starts"), None)
-    session_end = _setting(DateTime, gettext_lazy("Session ends"), None)
+    session_start = _setting(IsoDateTime, gettext_lazy("Session starts"), None)
+    session_end = _setting(IsoDateTime, gettext_lazy("Session ends"), None)
     video_url = _setting(String, gettext_lazy("Video"), "", help=gettext_lazy(
         "An HTML5 video file (.mp4, .webm, .ogg) or a player page from an allowed host."))
     body = String(display_name=gettext_lazy("Lecture text"), default="", scope=Scope.content, multiline_editor=True,
@@ -79,15 +79,15 @@ class PartyClassBlock(CompletableXBlockMixin, CreditHoursMixin, StudioEditorMixi
         "Staff may score reflections; the score is published as this component's grade."))
     reflection_max_score = _setting(Float, gettext_lazy("Maximum reflection score"), 100.0, minimum=0, maximum=1000)
     questions_enabled = _setting(Boolean, gettext_lazy("Learners may ask the lecturer questions"), True)
-    questions_open = _setting(DateTime, gettext_lazy("Questions open"), None)
-    questions_close = _setting(DateTime, gettext_lazy("Questions close"), None)
+    questions_open = _setting(IsoDateTime, gettext_lazy("Questions open"), None)
+    questions_close = _setting(IsoDateTime, gettext_lazy("Questions close"), None)
     answers_need_publish = _setting(Boolean, gettext_lazy("Answers are shown only when published"), True)
     allow_anonymous = _setting(Boolean, gettext_lazy("Anonymous questions allowed"), True)
     online_signin = _setting(Boolean, gettext_lazy("Online check-in"), False, help=gettext_lazy(
         "For a class followed online (switch on-site sign-in off): learners check in with one click inside "
         "the check-in window, or around the session when no window is set."))
-    online_signin_start = _setting(DateTime, gettext_lazy("Online check-in opens"), None)
-    online_signin_end = _setting(DateTime, gettext_lazy("Online check-in closes"), None)
+    online_signin_start = _setting(IsoDateTime, gettext_lazy("Online check-in opens"), None)
+    online_signin_end = _setting(IsoDateTime, gettext_lazy("Online check-in closes"), None)
     onsite_signin = _setting(Boolean, gettext_lazy("On-site sign-in with a rotating code"), True, help=gettext_lazy(
         "For a class held in a room: learners sign in only with the code shown on the projector, from shortly "
         "before the session starts until shortly after it ends; online check-in is then not offered."))
@@ -231,13 +231,14 @@ class PartyClassBlock(CompletableXBlockMixin, CreditHoursMixin, StudioEditorMixi
     def sign_in(self, data, suffix=""):
         user = self._user()
         method = data.get("method")
-        signin, created = signin_rules.sign_in(user, self.course_id_str, self.usage_id_str, self._signin_rules(),
+        rules = self._signin_rules()
+        signin, created = signin_rules.sign_in(user, self.course_id_str, self.usage_id_str, rules,
                                                method=method if isinstance(method, str) else "",
                                                code=data.get("code", ""))
         status = self._after_progress(user, signed_in=True)
         message = _("You signed in at %(time)s.") if created else _("You had already signed in at %(time)s.")
         return {"created": created, "message": message % {"time": _local(signin.created)},
-                "signin": signin_rules.sign_in_state(signin, self._signin_rules()), "requirements": status.as_dict()}
+                "signin": signin_rules.sign_in_state(signin, rules), "requirements": status.as_dict()}
 
     @json_handler(role="learner")
     def content_done(self, data, suffix=""):

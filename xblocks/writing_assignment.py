@@ -15,14 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from lxml import etree
 from xblock.core import XBlock
-from xblock.fields import Boolean, DateTime, Dict, Float, Integer, List, Scope, String
+from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
 
 from party_training.edx_plugin.core.text import COUNTING_RULE_HELP, sanitize_html
 from party_training.edx_plugin.writing_assignment import assignments, drafts, showcase, submissions
 from party_training.edx_plugin.writing_assignment.access import assignment_access
 from party_training.edx_plugin.core.rubrics import rubric_points_possible, rubric_rows, validate_rubric
 
-from .fields import CreditHoursMixin, credit_hours_field, legacy_hours_field
+from .fields import CreditHoursMixin, IsoDateTime, credit_hours_field, legacy_hours_field
 from .mixins import PartyBlockMixin, StudioEditorMixin, json_handler
 from .studio_rows import RUBRIC_ROWS
 from .olx import inner_html, read_attributes, read_rubric, whole_number, write_attributes, write_rubric
@@ -52,7 +52,7 @@ class WritingAssignmentBlock(CreditHoursMixin, StudioEditorMixin, PartyBlockMixi
                         minimum=0, maximum=assignments.HARD_MAX_CHARS, help=COUNTING_RULE_HELP)
     max_chars = Integer(display_name=gettext_lazy("Maximum length (characters)"), default=5000, scope=Scope.settings,
                         minimum=1, maximum=assignments.HARD_MAX_CHARS, help=COUNTING_RULE_HELP)
-    due = DateTime(display_name=gettext_lazy("Due"), default=None, scope=Scope.settings)
+    due = IsoDateTime(display_name=gettext_lazy("Due"), default=None, scope=Scope.settings)
     rubric = List(display_name=gettext_lazy("Rubric"), default=[], scope=Scope.content, help=gettext_lazy(
         "One criterion per row, each with at least two levels of whole points (e.g. Excellent 40, Fair 20). "
         "The maximum score is the sum of each criterion's highest level."))

@@ -17,7 +17,7 @@ from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..core.db import upsert
+from ..core.db import CompiledRead, instance_from_row, upsert
 from .config import DEFAULT_POINTS, ContestConfig, ContestError, draw_questions
 from .leaderboards import forget_branch_standings
 from .models import AttemptStatus, ContestAnswer, ContestAttempt, Question, QuestionType
@@ -28,6 +28,22 @@ CLOSED = (AttemptStatus.SUBMITTED, AttemptStatus.EXPIRED)
 MAX_BLANK_RESPONSE = 200
 # What grading an answer reads of its question (read with the attempt in ``save_answer``).
 _QUESTION_FIELDS = {"qtype": models.CharField(), "options": models.JSONField(), "answer": models.JSONField()}
+
+
+def _locked_attempt(*, attempt_id: int, user_id: int, usage_id: str, question_id: int):
+    """The learner's attempt, locked, with the question riding along as subqueries (authored data: a
+    plain read; only the attempt is locked)."""
+    question_row = Question.objects.filter(pk=question_id).order_by()
+    return (ContestAttempt.objects.select_for_update()
+            .filter(pk=attempt_id, user_id=user_id, usage_id=usage_id).order_by("pk")
+            .values("id", "status", "deadline", "question_ids", "rules", "position", "position_started",
+                    **{f"question_{name}": Subquery(question_row.values(name)[:1], output_field=field)
+                       for name, field in _QUESTION_FIELDS.items()})[:1])
+
+
+# Compiled once per process: an answer is the contest's hottest request.
+_LOCKED_ATTEMPT = CompiledRead(ContestAttempt, _locked_attempt, lock=True, attempt_id=int, user_id=int, usage_id=str,
+                               question_id=int)
 
 
 def _open_attempt(user_id: int, usage_id: str, *, lock: bool = False) -> ContestAttempt | None:
@@ -126,15 +142,11 @@ def save_answer(user_id: int, usage_id: str, attempt_id: int, question_id: int, 
     now = now or timezone.now()
     overdue = False
     with transaction.atomic():
-        # The question rides along as subqueries (authored data: a plain read; only the attempt is locked).
-        question_row = Question.objects.filter(pk=question_id).order_by()
-        attempt = (ContestAttempt.objects.select_for_update()
-                   .only("id", "status", "deadline", "question_ids", "rules", "position", "position_started")
-                   .annotate(**{f"question_{name}": Subquery(question_row.values(name)[:1], output_field=field)
-                                for name, field in _QUESTION_FIELDS.items()})
-                   .filter(pk=attempt_id, user_id=user_id, usage_id=usage_id).first())
-        if attempt is None:
+        row = _LOCKED_ATTEMPT.first(attempt_id=attempt_id, user_id=user_id, usage_id=usage_id,
+                                    question_id=question_id)
+        if row is None:
             raise ContestError(_("This attempt does not exist."), status=404)
+        attempt = instance_from_row(ContestAttempt, row)
         if attempt.status != AttemptStatus.ACTIVE:
             raise ContestError(_("This attempt is closed; answers can no longer be changed."), 409, "closed")
         if now >= attempt.deadline:

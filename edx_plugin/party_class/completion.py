@@ -6,11 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
+from ..core.db import CompiledRead
 from ..core.ledger import credit_hours
 from ..core.models import HourSource
 from .learners import learner_row
@@ -54,21 +56,32 @@ def mark_content_done(user, course_id: str, usage_id: str) -> None:
             content_done_at=timezone.now())
 
 
+def _requirements_row(progress: bool, signin: bool, reflection: bool, *, user_id: int, usage_id: str):
+    """The user's row (which always exists) with, as subqueries, what ``requirements`` must read: the
+    learner's progress row, the sign-in, the submitted reflection."""
+    mine = {"usage_id": usage_id, "user": OuterRef("pk")}
+    wanted = {}
+    if progress:
+        own = PartyClassProgress.objects.filter(**mine).order_by()
+        wanted.update(content_done_at=Subquery(own.values("content_done_at")[:1]),
+                      completed_at=Subquery(own.values("completed_at")[:1]))
+    if signin:
+        wanted["signed_in"] = Exists(PartyClassSignIn.objects.filter(**mine))
+    if reflection:
+        wanted["submitted"] = Exists(PartyClassReflection.objects.filter(**mine, status=ReflectionStatus.SUBMITTED))
+    return get_user_model().objects.filter(pk=user_id).order_by("pk").values("pk").annotate(**wanted)[:1]
+
+
+# Compiled once per process and shape: every learner action on a class asks where the learner stands.
+_REQUIREMENTS_ROW = CompiledRead(settings.AUTH_USER_MODEL, _requirements_row, user_id=int, usage_id=str)
+
+
 def requirements(user, usage_id: str, rules: CompletionRules, *, signed_in: bool | None = None,
                  progress: PartyClassProgress | None = None) -> Requirements:
     """Where ``user`` stands on each requirement: one query (the learner's progress row, sign-in and
     submitted reflection as subqueries of the user's row, which always exists), none when all is known."""
-    mine = {"usage_id": usage_id, "user": OuterRef("pk")}
-    wanted = {}
-    if progress is None:
-        own = PartyClassProgress.objects.filter(**mine).order_by()
-        wanted.update(content_done_at=Subquery(own.values("content_done_at")[:1]),
-                      completed_at=Subquery(own.values("completed_at")[:1]))
-    if rules.signin and signed_in is None:
-        wanted["signed_in"] = Exists(PartyClassSignIn.objects.filter(**mine))
-    if rules.reflection:
-        wanted["submitted"] = Exists(PartyClassReflection.objects.filter(**mine, status=ReflectionStatus.SUBMITTED))
-    row = (get_user_model().objects.filter(pk=user.pk).values("pk").annotate(**wanted).first() or {}) if wanted else {}
+    shape = (progress is None, bool(rules.signin and signed_in is None), bool(rules.reflection))
+    row = (_REQUIREMENTS_ROW.first(*shape, user_id=user.pk, usage_id=usage_id) or {}) if any(shape) else {}
     if progress is not None:
         row.update(content_done_at=progress.content_done_at, completed_at=progress.completed_at)
     if signed_in is not None:

@@ -118,14 +118,15 @@ def main() -> int:
     harness.setup_django(args.tiny)
     run = uuid.uuid4().hex[:8]
     contest, poll = build_contest(run, 4 if args.tiny else args.questions), build_poll(run)
-    classes = build_classes(10 if args.tiny else 30, run)
+    classes = build_classes(10 if args.tiny else 60, run)  # 60,000 first sign-ins: enough at 32 clients
     users = make_learners(201 if args.tiny else 1001, run)
     spare = users.pop()  # acts outside the load, for the query counts
     keys = harness.sessions(users)
     clients = max(settings["levels"])
     contexts = [start_attempt(contest, user) for user in users[:clients]]
-    print(f"Contest answer, party-class sign-in and xblock-poll vote against the bare view; gunicorn 2 workers x 8 "
-          f"threads; {harness.uptime()}")
+    server = harness.Server()  # its workers and threads as demo/gunicorn.conf.py sizes them; started below
+    print(f"Contest answer, party-class sign-in and xblock-poll vote against the bare view; gunicorn "
+          f"{server.workers} workers x {server.threads} threads; {harness.uptime()}")
     mine = start_attempt(contest, spare)
     question, options = mine["questions"][0]
     print("Queries, the whole request (session and user included): "
@@ -134,7 +135,7 @@ def main() -> int:
           f"poll vote {queries_of(spare, f'/xblock/{poll}/handler/vote', {'choice': 'R'})}")
     subjects = {"bare": harness.bare_insert, ANSWER: answer_task(contest), SIGN_IN: sign_in_task(classes, keys),
                 VOTE: vote_task(poll)}
-    with harness.Server() as server:
+    with server:
         results = harness.compare(server.url, subjects, keys[:clients], contexts=contexts, **settings)
     harness.report(results)
     level = 16 if 16 in results else max(results)

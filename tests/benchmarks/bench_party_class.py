@@ -132,11 +132,12 @@ def main() -> int:
     users = make_learners(learners + 1, run)
     spare = users.pop()  # signs in outside the load, for the query count
     keys = harness.sessions(users)
-    print(f"Party-class sign-in: {learners} learners x {count} classes (first sign-ins), gunicorn 2 workers x 8 "
-          f"threads; {harness.uptime()}")
+    server = harness.Server()  # its workers and threads as demo/gunicorn.conf.py sizes them; started below
+    print(f"Party-class sign-in: {learners} learners x {count} classes (first sign-ins), gunicorn "
+          f"{server.workers} workers x {server.threads} threads; {harness.uptime()}")
     print(f"Queries of one sign-in, the whole request: {sign_in_queries(classes, spare)}")
     settings = load_settings(args.tiny)
-    with harness.Server() as server:
+    with server:
         results = harness.compare(server.url, {"bare": harness.bare_insert, SIGN_IN: sign_in_task(classes, keys)},
                                   keys[:max(settings["levels"])], **settings)
     harness.report(results)

@@ -1,7 +1,7 @@
 """The contest answer benchmark (knowledge_contest) runs in its tiny mode (gunicorn, the load harness, a
 scratch SQLite): the contest answer, the party-class sign-in and the xblock-poll vote are measured in
 one run against the bare view with no error, each action's whole request is counted, and the poll's
-tally is checked against its voters' own votes."""
+tally is checked against its voters' own votes. The in-process profile of the same actions runs too."""
 import re
 import subprocess
 import sys
@@ -26,3 +26,14 @@ def test_benchmark_tiny_mode():
         assert len(rows) == 2, out  # one per concurrency level
     assert re.search(r"contest answer / poll vote at 2 clients: [\d.]+x .*errors: answer 0, poll vote 0", out), out
     assert re.search(r"lost tally updates \(tally off by\): \d+", out), out
+
+
+def test_profile_script_runs():
+    """``profile_handlers.py`` (the in-process profile of the same three actions) runs on a scratch SQLite."""
+    result = subprocess.run([sys.executable, str(ROOT / "tests" / "benchmarks" / "profile_handlers.py"),
+                             "--requests", "20", "--top", "3"], capture_output=True, text=True, check=False,
+                            timeout=600, cwd=ROOT, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    for action in ("bare", "contest answer", "party-class sign-in"):
+        assert re.search(rf"^{re.escape(action)}\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+", result.stdout, re.M), result.stdout
+        assert f"=== {action}: top 3 by cumulative" in result.stdout

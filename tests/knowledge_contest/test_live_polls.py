@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 # Savepoints are an artefact of the test's own transaction: in the LMS (autocommit) the answer's
 # transaction is the outermost one and costs no statement of its own.
 TEST_ONLY = ("SAVEPOINT", "RELEASE SAVEPOINT")
-TRANSACTION = ("BEGIN", "COMMIT")
+TRANSACTION = ("BEGIN", "BEGIN IMMEDIATE", "COMMIT")  # SQLite opens with BEGIN IMMEDIATE (demo.settings)
 
 
 @pytest.fixture

@@ -1,0 +1,220 @@
+"""Where a learner action's time goes in Python (issue 16): the bare one-INSERT view, a contest answer
+and a party-class sign-in, each driven ``--requests`` times through Django's WSGI handler in this
+process (the whole middleware stack, as gunicorn calls it, no network and no other threads), first
+timed, then under cProfile.
+
+Prints per action: milliseconds per request (wall, and the part spent in the database, from the
+``Server-Timing`` header of ``demo.middleware.BenchTimingMiddleware``), queries per request, the
+Python time beyond the bare view's, and the top entries of the profile by cumulative time. Figures
+only: nothing here asserts a time. The HTTP benchmarks (``bench_knowledge_contest.py``) show what
+this costs under load.
+
+    .venv/bin/python tests/benchmarks/profile_handlers.py                 # scratch SQLite
+    mysql -h127.0.0.1 -uroot -e "CREATE DATABASE IF NOT EXISTS bench_cpu CHARACTER SET utf8mb4"
+    DB=mysql MYSQL_DATABASE=bench_cpu .venv/bin/python tests/benchmarks/profile_handlers.py
+    .venv/bin/python tests/benchmarks/profile_handlers.py --requests 2000 --top 40 --sort tottime
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime
+import io
+import json
+import os
+import pstats
+import re
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+CSRF = "benchmarkcsrftoken0123456789abcd"  # 32 characters: a valid unmasked CSRF secret
+CODE_PERIOD = 30
+
+
+def setup_django() -> None:
+    """The demo's settings as the benchmarks' gunicorn runs them (DEBUG off, the bare view on)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "demo.settings")
+    os.environ["DEMO_BENCH"], os.environ["DEMO_DEBUG"], os.environ["DEMO_CONN_MAX_AGE"] = "1", "0", "60"
+    if os.environ.get("DB") != "mysql":
+        os.environ.setdefault("DEMO_DB", str(Path(tempfile.mkdtemp(prefix="profile-")) / "profile.sqlite3"))
+    import django  # pylint: disable=import-outside-toplevel
+    django.setup()
+    from django.core.management import call_command  # pylint: disable=import-outside-toplevel
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+# --- data -------------------------------------------------------------------------------------
+def make_learners(count: int, run: str) -> list:
+    from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
+    from party_training.edx_plugin.core.models import MemberProfile, Organization  # pylint: disable=import-outside-toplevel
+    from party_training.edx_plugin.core.organizations import save_organization  # pylint: disable=import-outside-toplevel
+
+    branch = save_organization(Organization(code=f"P{run}", name=f"剖析支部 {run}", kind="branch"))
+    User = get_user_model()
+    User.objects.bulk_create([User(username=f"p{run}_{n}", password="!") for n in range(count)], batch_size=1000)
+    users = list(User.objects.filter(username__startswith=f"p{run}_").order_by("id"))
+    MemberProfile.objects.bulk_create([MemberProfile(user=u, organization=branch, full_name=f"学员{n}")
+                                       for n, u in enumerate(users)], batch_size=1000)
+    return users
+
+
+def session_key(user) -> str:
+    from importlib import import_module  # pylint: disable=import-outside-toplevel
+    from django.conf import settings  # pylint: disable=import-outside-toplevel
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # pylint: disable=import-outside-toplevel
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return session.session_key
+
+
+def build_contest(run: str, questions: int = 20) -> str:
+    from party_training.edx_plugin.knowledge_contest.models import Question, QuestionBank  # pylint: disable=import-outside-toplevel
+    from party_training.edx_plugin.knowledge_contest.questions import fingerprint  # pylint: disable=import-outside-toplevel
+    from tests.conftest import load_block  # pylint: disable=import-outside-toplevel
+
+    bank = QuestionBank.objects.create(code=f"pf-{run}", name=f"剖析题库 {run}")
+    for index in range(questions):
+        stem, options = f"第 {index + 1} 题（{run}）", ["甲", "乙", "丙", "丁"]
+        Question.objects.create(bank=bank, qtype="single", stem=stem, options=options, answer=["B"],
+                                fingerprint=fingerprint("single", stem, options))
+    return load_block(f'<knowledge_contest url_name="pf_{run}" display_name="剖析竞赛" time_limit_minutes="600" '
+                      f'max_attempts="0"><draw bank="{bank.code}" count="{questions}"/></knowledge_contest>',
+                      unit=f"pf_{run}")
+
+
+def build_classes(count: int, run: str) -> list[str]:
+    """Party classes held on site now (as ``bench_party_class``): a sign-in does not complete them."""
+    from django.utils import timezone  # pylint: disable=import-outside-toplevel
+    from tests.conftest import load_block  # pylint: disable=import-outside-toplevel
+
+    start = (timezone.now() - datetime.timedelta(minutes=20)).replace(microsecond=0)
+    end = start + datetime.timedelta(hours=6)
+    return [load_block(
+        f'<party_class url_name="pf_{run}_{n}" display_name="剖析党课 {n}" lecturer_name="王书记" schedule="live" '
+        f'session_start="{start.isoformat()}" session_end="{end.isoformat()}" credit_hours="2" '
+        f'require_signin="true" require_content="true" onsite_signin="true" online_signin="false" '
+        f'onsite_code_period="{CODE_PERIOD}"><body><p>党课</p></body></party_class>', unit=f"pf_{run}_{n}")
+        for n in range(count)]
+
+
+# --- requests ---------------------------------------------------------------------------------
+def environ(path: str, key: str, body: bytes) -> dict:
+    return {
+        "REQUEST_METHOD": "POST", "PATH_INFO": path, "SCRIPT_NAME": "", "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_HOST": "127.0.0.1", "HTTP_COOKIE": f"sessionid={key}; csrftoken={CSRF}", "HTTP_X_CSRFTOKEN": CSRF,
+        "HTTP_X_REQUESTED_WITH": "XMLHttpRequest", "CONTENT_TYPE": "application/json",
+        "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body), "wsgi.url_scheme": "http",
+        "wsgi.errors": sys.stderr, "wsgi.multithread": True, "wsgi.multiprocess": True, "wsgi.run_once": False,
+        "wsgi.version": (1, 0),
+    }
+
+
+def actions(count: int, run: str) -> dict:
+    """Per action, ``count`` prepared requests (path, session key, body); every sign-in a first one."""
+    from django.test import Client  # pylint: disable=import-outside-toplevel
+    from party_training.edx_plugin.core import sign_in_code  # pylint: disable=import-outside-toplevel
+
+    learners = 50
+    users = make_learners(learners, run)
+    keys = [session_key(u) for u in users]
+    contest = build_contest(run)
+    attempts = []
+    for user in users:
+        client = Client()
+        client.force_login(user)
+        active = client.post(f"/xblock/{contest}/handler/start", "{}", content_type="application/json").json()["active"]
+        attempts.append((active["id"], [(q["id"], q["options"][0]["key"]) for q in active["questions"]]))
+    classes = build_classes(-(-count // learners), run)
+    bare, answer, sign_in = [], [], []
+    for n in range(count):
+        who = n % learners
+        bare.append(("/bench/insert/", keys[who], b""))
+        attempt, questions = attempts[who]
+        question, option = questions[(n // learners) % len(questions)]
+        answer.append((f"/xblock/{contest}/handler/answer", keys[who],
+                       json.dumps({"attempt": attempt, "question": question, "response": [option]}).encode()))
+        usage_id = classes[n // learners]
+        sign_in.append((f"/xblock/{usage_id}/handler/sign_in", keys[who], usage_id))
+    return {"bare": (bare, "saved"), "contest answer": (answer, "saved"), "party-class sign-in": (sign_in, "created")}
+
+
+def drive(handler, requests: list, expect: str) -> dict:
+    """Each request through the WSGI handler; returns wall ms, database ms and queries per request."""
+    from party_training.edx_plugin.core import sign_in_code  # pylint: disable=import-outside-toplevel
+
+    timing = re.compile(r'app;dur=([\d.]+), db;dur=([\d.]+);desc="(\d+)"')
+    wall = db = queries = 0.0
+    for path, key, body in requests:
+        if path.endswith("/sign_in"):  # the code on the projector now (not timed)
+            body = json.dumps({"method": "onsite", "code": sign_in_code.current_code(body, CODE_PERIOD)[0]}).encode()
+        reply = {}
+
+        def start_response(status, headers, exc_info=None, reply=reply):
+            reply["status"], reply["headers"] = status, dict(headers)
+
+        started = time.perf_counter()
+        content = b"".join(handler(environ(path, key, body), start_response))
+        wall += time.perf_counter() - started
+        if not reply["status"].startswith("200") or not json.loads(content).get(expect):
+            raise SystemExit(f"{path}: {reply['status']} {content[:200]!r}")
+        app, spent, count = timing.search(reply["headers"]["Server-Timing"]).groups()
+        db += float(spent)
+        queries += int(count)
+    n = len(requests)
+    return {"ms": wall * 1000 / n, "db": db / n, "queries": queries / n}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=500, help="requests per action and per pass (500)")
+    parser.add_argument("--top", type=int, default=25, help="profile entries shown per action (25; 0: timings only)")
+    parser.add_argument("--sort", default="cumulative", help="pstats sort key (cumulative, tottime, ...)")
+    parser.add_argument("--save", metavar="DIR", help="also write each profile to DIR/<action>.prof (for pstats, snakeviz)")
+    args = parser.parse_args()
+    setup_django()
+    from django.core.handlers.wsgi import WSGIHandler  # pylint: disable=import-outside-toplevel
+
+    handler = WSGIHandler()
+    # Three passes of fresh requests (every sign-in a first one): a warm-up, one timed, one profiled.
+    passes = [actions(args.requests, uuid.uuid4().hex[:8]) for _ in range(3)]
+    engine = os.environ.get("DB") or "sqlite"
+    print(f"{args.requests} requests per action through Django's WSGI handler, in process, on {engine}; "
+          f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
+    for name, (requests, expect) in passes[0].items():
+        drive(handler, requests, expect)
+    figures = {name: drive(handler, requests, expect) for name, (requests, expect) in passes[1].items()}
+    bare = figures["bare"]
+    print(f"{'action':<22} {'ms/request':>10} {'db ms':>7} {'python ms':>9} {'queries':>7} {'python beyond bare':>18}")
+    for name, f in figures.items():
+        python = f["ms"] - f["db"]
+        print(f"{name:<22} {f['ms']:>10.2f} {f['db']:>7.2f} {python:>9.2f} {f['queries']:>7.1f} "
+              f"{python - (bare['ms'] - bare['db']):>18.2f}")
+    for name, (requests, expect) in (passes[2].items() if args.top or args.save else ()):
+        profile = cProfile.Profile()
+        profile.enable()
+        drive(handler, requests, expect)
+        profile.disable()
+        if args.save:
+            Path(args.save).mkdir(parents=True, exist_ok=True)
+            profile.dump_stats(str(Path(args.save) / f"{name.replace(' ', '_')}.prof"))
+        if not args.top:
+            continue
+        out = io.StringIO()
+        stats = pstats.Stats(profile, stream=out)
+        stats.sort_stats(args.sort).print_stats(args.top)
+        print(f"\n=== {name}: top {args.top} by {args.sort} (times for {len(requests)} requests, profiler on) ===")
+        print(out.getvalue().split("\n", 4)[-1].strip("\n"))  # without pstats' header lines
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
