@@ -33,28 +33,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.benchmarks import load_harness as harness  # noqa: E402  (first: locust patches the standard library)
+from tests.benchmarks.bench_data import build_classes, build_contest, make_learners  # noqa: E402
 from tests.benchmarks.bench_party_class import (  # noqa: E402
-    SIGN_IN, build_classes, goal_line, load_settings, make_learners, queries_of, sign_in_queries, sign_in_task,
+    SIGN_IN, goal_line, load_settings, queries_of, sign_in_queries, sign_in_task,
 )
 
 ANSWER, VOTE = "contest answer", "poll vote"
 CHOICES = ("R", "B", "G", "O")  # xblock-poll's default answers
-
-
-def build_contest(run: str, questions: int) -> str:
-    """A bank of single-choice questions and a contest drawing all of them (long time limit)."""
-    from party_training.edx_plugin.knowledge_contest.models import Question, QuestionBank  # pylint: disable=import-outside-toplevel
-    from party_training.edx_plugin.knowledge_contest.questions import fingerprint  # pylint: disable=import-outside-toplevel
-    from tests.conftest import load_block  # pylint: disable=import-outside-toplevel
-
-    bank = QuestionBank.objects.create(code=f"kc-{run}", name=f"压测题库 {run}")
-    for index in range(questions):
-        stem, options = f"第 {index + 1} 题：党的最高理想是什么？（{run}）", ["甲", "乙", "丙", "丁"]
-        Question.objects.create(bank=bank, qtype="single", stem=stem, options=options, answer=["B"],
-                                fingerprint=fingerprint("single", stem, options))
-    return load_block(f'<knowledge_contest url_name="kc_{run}" display_name="压测竞赛" time_limit_minutes="600" '
-                      f'max_attempts="0"><draw bank="{bank.code}" count="{questions}"/></knowledge_contest>',
-                      unit=f"kc_{run}")
 
 
 def build_poll(run: str) -> str:

@@ -15,7 +15,6 @@ Run (the script migrates, creates its data, starts and stops gunicorn; BENCH_POR
 from __future__ import annotations
 
 import argparse
-import datetime
 import itertools
 import json
 import sys
@@ -26,40 +25,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.benchmarks import load_harness as harness  # noqa: E402  (first: locust patches the standard library)
+from tests.benchmarks.bench_data import CODE_PERIOD, build_classes, make_learners  # noqa: E402
 
-CODE_PERIOD = 30
 SIGN_IN = "party-class sign-in"
-
-
-def build_classes(count: int, run: str) -> list[str]:
-    """``count`` party classes held on site now (the rotating code, every 30 s), each in a demo unit.
-    Content must be done too, so a sign-in does not complete the class: the common case."""
-    from django.utils import timezone  # pylint: disable=import-outside-toplevel
-    from tests.conftest import load_block  # pylint: disable=import-outside-toplevel
-
-    start = (timezone.now() - datetime.timedelta(minutes=20)).replace(microsecond=0)
-    end = start + datetime.timedelta(hours=6)
-    return [load_block(
-        f'<party_class url_name="pc_{run}_{n}" display_name="压测党课 {n}" lecturer_name="王书记" schedule="live" '
-        f'session_start="{start.isoformat()}" session_end="{end.isoformat()}" credit_hours="2" '
-        f'require_signin="true" require_content="true" onsite_signin="true" online_signin="false" '
-        f'onsite_code_period="{CODE_PERIOD}"><body><p>党课</p></body></party_class>', unit=f"pc_{run}_{n}")
-        for n in range(count)]
-
-
-def make_learners(count: int, run: str) -> list:
-    """``count`` members of one branch (bulk inserts)."""
-    from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
-    from party_training.edx_plugin.core.models import MemberProfile, Organization  # pylint: disable=import-outside-toplevel
-    from party_training.edx_plugin.core.organizations import save_organization  # pylint: disable=import-outside-toplevel
-
-    branch = save_organization(Organization(code=f"B{run}", name=f"压测支部 {run}", kind="branch"))
-    User = get_user_model()
-    User.objects.bulk_create([User(username=f"b{run}_{n}", password="!") for n in range(count)], batch_size=1000)
-    users = list(User.objects.filter(username__startswith=f"b{run}_").order_by("id"))
-    MemberProfile.objects.bulk_create([MemberProfile(user=u, organization=branch, full_name=f"学员{n}")
-                                       for n, u in enumerate(users)], batch_size=1000)
-    return users
 
 
 def sign_in_task(classes: list[str], keys: list[str]):

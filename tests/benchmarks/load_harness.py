@@ -115,19 +115,8 @@ class Server:
 
 def sessions(users) -> list[str]:
     """A signed-in session key per user, written straight into the session store (no login requests)."""
-    from django.conf import settings  # pylint: disable=import-outside-toplevel
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # pylint: disable=import-outside-toplevel
-    from importlib import import_module  # pylint: disable=import-outside-toplevel
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    keys = []
-    for user in users:
-        session = store()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.save()
-        keys.append(session.session_key)
-    return keys
+    from tests.benchmarks.bench_data import session_keys  # pylint: disable=import-outside-toplevel
+    return session_keys(users)
 
 
 # --- load ---------------------------------------------------------------------------------------

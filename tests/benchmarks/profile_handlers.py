@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import datetime
 import io
 import json
 import os
@@ -32,8 +31,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+
+# The data the HTTP benchmarks build, from the module that does not import locust (no patched stdlib here).
+from tests.benchmarks.bench_data import (  # noqa: E402
+    CODE_PERIOD, build_classes, build_contest, make_learners, session_keys,
+)
+
 CSRF = "benchmarkcsrftoken0123456789abcd"  # 32 characters: a valid unmasked CSRF secret
-CODE_PERIOD = 30
 
 
 def setup_django() -> None:
@@ -48,64 +52,7 @@ def setup_django() -> None:
     call_command("migrate", verbosity=0, interactive=False)
 
 
-# --- data -------------------------------------------------------------------------------------
-def make_learners(count: int, run: str) -> list:
-    from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
-    from party_training.edx_plugin.core.models import MemberProfile, Organization  # pylint: disable=import-outside-toplevel
-    from party_training.edx_plugin.core.organizations import save_organization  # pylint: disable=import-outside-toplevel
-
-    branch = save_organization(Organization(code=f"P{run}", name=f"剖析支部 {run}", kind="branch"))
-    User = get_user_model()
-    User.objects.bulk_create([User(username=f"p{run}_{n}", password="!") for n in range(count)], batch_size=1000)
-    users = list(User.objects.filter(username__startswith=f"p{run}_").order_by("id"))
-    MemberProfile.objects.bulk_create([MemberProfile(user=u, organization=branch, full_name=f"学员{n}")
-                                       for n, u in enumerate(users)], batch_size=1000)
-    return users
-
-
-def session_key(user) -> str:
-    from importlib import import_module  # pylint: disable=import-outside-toplevel
-    from django.conf import settings  # pylint: disable=import-outside-toplevel
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # pylint: disable=import-outside-toplevel
-    session = import_module(settings.SESSION_ENGINE).SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
-    return session.session_key
-
-
-def build_contest(run: str, questions: int = 20) -> str:
-    from party_training.edx_plugin.knowledge_contest.models import Question, QuestionBank  # pylint: disable=import-outside-toplevel
-    from party_training.edx_plugin.knowledge_contest.questions import fingerprint  # pylint: disable=import-outside-toplevel
-    from tests.conftest import load_block  # pylint: disable=import-outside-toplevel
-
-    bank = QuestionBank.objects.create(code=f"pf-{run}", name=f"剖析题库 {run}")
-    for index in range(questions):
-        stem, options = f"第 {index + 1} 题（{run}）", ["甲", "乙", "丙", "丁"]
-        Question.objects.create(bank=bank, qtype="single", stem=stem, options=options, answer=["B"],
-                                fingerprint=fingerprint("single", stem, options))
-    return load_block(f'<knowledge_contest url_name="pf_{run}" display_name="剖析竞赛" time_limit_minutes="600" '
-                      f'max_attempts="0"><draw bank="{bank.code}" count="{questions}"/></knowledge_contest>',
-                      unit=f"pf_{run}")
-
-
-def build_classes(count: int, run: str) -> list[str]:
-    """Party classes held on site now (as ``bench_party_class``): a sign-in does not complete them."""
-    from django.utils import timezone  # pylint: disable=import-outside-toplevel
-    from tests.conftest import load_block  # pylint: disable=import-outside-toplevel
-
-    start = (timezone.now() - datetime.timedelta(minutes=20)).replace(microsecond=0)
-    end = start + datetime.timedelta(hours=6)
-    return [load_block(
-        f'<party_class url_name="pf_{run}_{n}" display_name="剖析党课 {n}" lecturer_name="王书记" schedule="live" '
-        f'session_start="{start.isoformat()}" session_end="{end.isoformat()}" credit_hours="2" '
-        f'require_signin="true" require_content="true" onsite_signin="true" online_signin="false" '
-        f'onsite_code_period="{CODE_PERIOD}"><body><p>党课</p></body></party_class>', unit=f"pf_{run}_{n}")
-        for n in range(count)]
-
-
-# --- requests ---------------------------------------------------------------------------------
+# --- requests -------------------------------------------------------------------------------------
 def environ(path: str, key: str, body: bytes) -> dict:
     return {
         "REQUEST_METHOD": "POST", "PATH_INFO": path, "SCRIPT_NAME": "", "QUERY_STRING": "",
@@ -121,11 +68,10 @@ def environ(path: str, key: str, body: bytes) -> dict:
 def actions(count: int, run: str) -> dict:
     """Per action, ``count`` prepared requests (path, session key, body); every sign-in a first one."""
     from django.test import Client  # pylint: disable=import-outside-toplevel
-    from party_training.edx_plugin.core import sign_in_code  # pylint: disable=import-outside-toplevel
 
     learners = 50
     users = make_learners(learners, run)
-    keys = [session_key(u) for u in users]
+    keys = session_keys(users)
     contest = build_contest(run)
     attempts = []
     for user in users:
