@@ -11,7 +11,6 @@ import json
 import logging
 
 from django.conf import settings
-from django.db import connection
 from django.utils.html import escape
 from django.urls import reverse
 from django.utils import translation
@@ -25,7 +24,7 @@ from xblock.fields import ScopeIds
 from xblock.reference.user_service import UserService, XBlockUser
 from xblock.runtime import IdGenerator, IdReader, KeyValueStore, KvsFieldData, Runtime
 
-from party_training.edx_plugin.core.db import CompiledRead
+from party_training.edx_plugin.core.db import CompiledRead, upsert
 
 from .auth import COURSE_STAFF_GROUP
 from .models import BlockEvent, BlockState
@@ -138,13 +137,9 @@ class DatabaseKeyValueStore(KeyValueStore):
         # One INSERT ... ON DUPLICATE KEY UPDATE (ON CONFLICT on SQLite) per row, outside any lock held
         # across the request: simultaneous first writes of a new row cannot deadlock on gap locks as
         # read-then-insert does. Like the LMS's storage, the last writer of a row wins.
-        BlockState.objects.bulk_create(
-            [BlockState(block_id=b, user_id=u, kind=k, data=json.dumps(self._fields((b, u, k)), ensure_ascii=False))
-             for b, u, k in sorted(rows)],
-            update_conflicts=True, update_fields=["data"],
-            # MySQL names no conflict target (its one unique key decides); SQLite and PostgreSQL must.
-            unique_fields=["block_id", "user_id", "kind"] if connection.features.supports_update_conflicts_with_target
-            else None)
+        upsert(BlockState, [BlockState(block_id=b, user_id=u, kind=k,
+                                       data=json.dumps(self._fields((b, u, k)), ensure_ascii=False))
+                            for b, u, k in sorted(rows)], ["block_id", "user_id", "kind"], ["data"])
 
 
 def is_course_staff_user(user) -> bool:

@@ -11,12 +11,12 @@ from django.db import connection, connections, models, router, transaction
 from django.db.transaction import TransactionManagementError
 
 
-def upsert(model, row, unique_fields: list[str], update_fields: list[str]) -> None:
-    """Insert ``row`` (an unsaved instance of ``model``) or, when a row with the same ``unique_fields``
-    exists, set its ``update_fields``: one INSERT ... ON DUPLICATE KEY UPDATE (ON CONFLICT elsewhere)
+def upsert(model, rows: list, unique_fields: list[str], update_fields: list[str]) -> None:
+    """Insert ``rows`` (unsaved instances of ``model``) or, for a row whose ``unique_fields`` match one
+    that exists, set its ``update_fields``: one INSERT ... ON DUPLICATE KEY UPDATE (ON CONFLICT elsewhere)
     instead of a read, or an UPDATE, before the INSERT."""
     model.objects.bulk_create(
-        [row], update_conflicts=True, update_fields=update_fields,
+        rows, update_conflicts=True, update_fields=update_fields,
         # MySQL names no conflict target (the unique key decides); SQLite and PostgreSQL must.
         unique_fields=unique_fields if connection.features.supports_update_conflicts_with_target else None)
 
