@@ -9,13 +9,14 @@ from django.db.models import Exists, OuterRef
 COURSE_STAFF_GROUP = "course_staff"
 
 
-def with_course_staff_flag(queryset):
-    """Users annotated with ``demo_course_staff`` (in the course-staff group), read in the same query."""
-    return queryset.annotate(demo_course_staff=Exists(
-        Group.objects.filter(user=OuterRef("pk"), name=COURSE_STAFF_GROUP)))
+def course_staff_flag(user_ref: str = "pk") -> Exists:
+    """Whether the user ``user_ref`` names (a column of the outer query) is in the course-staff group,
+    as a column of that query: read with the user, not by a query of its own."""
+    return Exists(Group.objects.filter(user=OuterRef(user_ref), name=COURSE_STAFF_GROUP))
 
 
 class DemoModelBackend(ModelBackend):
     def get_user(self, user_id):
-        user = with_course_staff_flag(get_user_model()._default_manager.filter(pk=user_id)).first()
+        user = (get_user_model()._default_manager.filter(pk=user_id)
+                .annotate(demo_course_staff=course_staff_flag()).first())
         return user if user is not None and self.user_can_authenticate(user) else None

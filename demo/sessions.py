@@ -9,15 +9,13 @@ Django's: the middleware takes the user the session read brought along when it i
 from django.contrib import auth
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthenticationMiddleware
-from django.contrib.auth.models import Group
 from django.contrib.sessions.backends import db
 from django.core.exceptions import SuspiciousOperation
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 
-from .auth import COURSE_STAFF_GROUP, DemoModelBackend
+from .auth import DemoModelBackend, course_staff_flag
 
 BACKEND_PATH = f"{DemoModelBackend.__module__}.{DemoModelBackend.__qualname__}"
 
@@ -38,8 +36,7 @@ class SessionStore(db.SessionStore):
     def _get_session_from_db(self):
         try:
             row = (self.model.objects.select_related("user")
-                   .annotate(user_course_staff=Exists(Group.objects.filter(user=OuterRef("user_id"),
-                                                                           name=COURSE_STAFF_GROUP)))
+                   .annotate(user_course_staff=course_staff_flag("user_id"))
                    .get(session_key=self.session_key, expire_date__gt=timezone.now()))
         except (self.model.DoesNotExist, SuspiciousOperation):
             # Django's store logs the suspicious key and forgets it: let it, by asking it again.
