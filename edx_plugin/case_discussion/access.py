@@ -46,10 +46,15 @@ def check_sees_peers(config: DiscussionSettings, who: Viewer) -> None:
         raise CaseDiscussionError(_("Post your own analysis first: then you will see the others'."), 403)
 
 
+def _group_analyses(config: DiscussionSettings, group) -> QuerySet[CaseAnalysis]:
+    """A group's analyses a member may read (not hidden); ``group`` an id or a subquery giving one."""
+    return CaseAnalysis.objects.filter(usage_id=config.usage_id, group_id=group, hidden=False)
+
+
 def visible_analyses(config: DiscussionSettings, who: Viewer) -> QuerySet[CaseAnalysis]:
     """The peers' and own analyses this learner may read: their group's, not hidden."""
     check_sees_peers(config, who)
-    return CaseAnalysis.objects.filter(usage_id=config.usage_id, group_id=who.member.group_id, hidden=False)
+    return _group_analyses(config, who.member.group_id)
 
 
 def _analysis_id(analysis_id) -> int:
@@ -72,7 +77,7 @@ def readable_analysis(config: DiscussionSettings, user_id: int, analysis_id) -> 
     statement instead of a read before it. Empty when the rule refuses; ``refusal`` then says why."""
     analysis_id = _analysis_id(analysis_id)
     group = CaseMember.objects.filter(usage_id=config.usage_id, user_id=user_id).values("group_id")[:1]
-    rows = CaseAnalysis.objects.filter(usage_id=config.usage_id, group_id=Subquery(group), hidden=False, pk=analysis_id)
+    rows = _group_analyses(config, Subquery(group)).filter(pk=analysis_id)
     if config.post_first:
         own = CaseAnalysis.objects.filter(usage_id=config.usage_id, author_id=user_id)
         if connection.features.update_can_self_select:
