@@ -33,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.benchmarks import load_harness as harness  # noqa: E402  (first: locust patches the standard library)
-from tests.benchmarks.bench_data import build_classes, build_contest, make_learners  # noqa: E402
+from tests.benchmarks.bench_data import build_classes, build_contest, make_learners, session_keys  # noqa: E402
 from tests.benchmarks.bench_party_class import (  # noqa: E402
     SIGN_IN, goal_line, load_settings, queries_of, sign_in_queries, sign_in_task,
 )
@@ -106,7 +106,7 @@ def main() -> int:
     classes = build_classes(10 if args.tiny else 60, run)  # 60,000 first sign-ins: enough at 32 clients
     users = make_learners(201 if args.tiny else 1001, run)
     spare = users.pop()  # acts outside the load, for the query counts
-    keys = harness.sessions(users)
+    keys = session_keys(users)
     clients = max(settings["levels"])
     contexts = [start_attempt(contest, user) for user in users[:clients]]
     server = harness.Server()  # its workers and threads as demo/gunicorn.conf.py sizes them; started below
@@ -115,9 +115,9 @@ def main() -> int:
     mine = start_attempt(contest, spare)
     question, options = mine["questions"][0]
     print("Queries, the whole request (session and user included): "
-          f"contest answer {queries_of(spare, f'/xblock/{contest}/handler/answer', {'attempt': mine['attempt'], 'question': question, 'response': options[:1]})}, "  # noqa: E501
+          f"contest answer {queries_of(spare, contest, 'answer', {'attempt': mine['attempt'], 'question': question, 'response': options[:1]})}, "  # noqa: E501
           f"party-class sign-in {sign_in_queries(classes, spare)}, "
-          f"poll vote {queries_of(spare, f'/xblock/{poll}/handler/vote', {'choice': 'R'})}")
+          f"poll vote {queries_of(spare, poll, 'vote', {'choice': 'R'})}")
     subjects = {"bare": harness.bare_insert, ANSWER: answer_task(contest), SIGN_IN: sign_in_task(classes, keys),
                 VOTE: vote_task(poll)}
     with server:

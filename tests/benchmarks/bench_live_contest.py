@@ -31,6 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.benchmarks import load_harness as harness  # noqa: E402  (first: locust patches the standard library)
+from tests.benchmarks.bench_data import session_keys  # noqa: E402
 
 import gevent  # noqa: E402
 import requests  # noqa: E402
@@ -107,8 +108,8 @@ class Phases:
 
 def play(server_url: str, usage_id: str, users, host, questions: int, seconds: int, reveal: int) -> dict:
     """The game: N players polling and answering, the host going through the questions."""
-    keys = harness.sessions(users)
-    host_key = harness.sessions([host])[0]
+    keys = session_keys(users)
+    host_key = session_keys([host])[0]
     host_headers = {"Cookie": f"sessionid={host_key}; csrftoken={harness.CSRF}", "X-CSRFToken": harness.CSRF,
                     "Content-Type": "application/json"}
     opened = requests.post(server_url + handler(usage_id, "live_open"), headers=host_headers,
@@ -309,7 +310,7 @@ def main() -> int:
             return 1 if (lost or run.errors) else 0
         print("304 poll against the bare one-INSERT view (load harness):")
         poll_game = _poll_target(usage_id, users, host)
-        keys = harness.sessions(users[:32])
+        keys = session_keys(users[:32])
 
         def poll_304(client, context):
             client.get(poll_game["poll_url"], headers={"Cookie": context["cookie"], "If-None-Match": poll_game["etag"]},

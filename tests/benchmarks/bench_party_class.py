@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.benchmarks import load_harness as harness  # noqa: E402  (first: locust patches the standard library)
-from tests.benchmarks.bench_data import CODE_PERIOD, build_classes, make_learners  # noqa: E402
+from tests.benchmarks.bench_data import CODE_PERIOD, build_classes, make_learners, session_keys  # noqa: E402
 
 SIGN_IN = "party-class sign-in"
 
@@ -51,24 +51,18 @@ def sign_in_task(classes: list[str], keys: list[str]):
     return task
 
 
-def queries_of(user, path: str, body: dict) -> int:
+def queries_of(user, usage_id: str, handler: str, body: dict) -> int:
     """The queries of one handler request, the whole request counted (in this process, same database)."""
-    from django.db import connection  # pylint: disable=import-outside-toplevel
-    from django.test import Client  # pylint: disable=import-outside-toplevel
-    from django.test.utils import CaptureQueriesContext  # pylint: disable=import-outside-toplevel
-
-    client = Client()
-    client.force_login(user)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.post(path, json.dumps(body), content_type="application/json")
-    assert response.status_code == 200, response.content[:300]
+    from tests.conftest import handler_queries  # pylint: disable=import-outside-toplevel
+    status, queries = handler_queries(usage_id, handler, user, body)
+    assert status == 200, status
     return len(queries)
 
 
 def sign_in_queries(classes: list[str], user) -> int:
     from party_training.edx_plugin.core import sign_in_code  # pylint: disable=import-outside-toplevel
     usage_id = classes[-1]
-    return queries_of(user, f"/xblock/{usage_id}/handler/sign_in",
+    return queries_of(user, usage_id, "sign_in",
                       {"method": "onsite", "code": sign_in_code.current_code(usage_id, CODE_PERIOD)[0]})
 
 
@@ -100,7 +94,7 @@ def main() -> int:
     classes = build_classes(count, run)
     users = make_learners(learners + 1, run)
     spare = users.pop()  # signs in outside the load, for the query count
-    keys = harness.sessions(users)
+    keys = session_keys(users)
     server = harness.Server()  # its workers and threads as demo/gunicorn.conf.py sizes them; started below
     print(f"Party-class sign-in: {learners} learners x {count} classes (first sign-ins), gunicorn "
           f"{server.workers} workers x {server.threads} threads; {harness.uptime()}")

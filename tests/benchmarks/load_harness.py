@@ -6,10 +6,11 @@ one INSERT (``/bench/insert/``) measured in the same run.
 A benchmark script:
 
     from tests.benchmarks import load_harness as harness     # first: locust patches the standard library
+    from tests.benchmarks import bench_data
     harness.setup_django(tiny)                               # the same database settings as the server
     ... create its data with the ORM ...
     with harness.Server(port) as server:
-        sessions = harness.sessions(users)                   # signed-in session cookies, no login requests
+        sessions = bench_data.session_keys(users)            # signed-in session cookies, no login requests
         results = harness.compare(server.url, {"bare": harness.bare_insert, "mine": my_task}, sessions,
                                   levels=(1, 8, 16, 32), rounds=3, seconds=10, warmup=3)
         harness.report(results, floor="bare")
@@ -111,12 +112,6 @@ class Server:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
-
-
-def sessions(users) -> list[str]:
-    """A signed-in session key per user, written straight into the session store (no login requests)."""
-    from tests.benchmarks.bench_data import session_keys  # pylint: disable=import-outside-toplevel
-    return session_keys(users)
 
 
 # --- load ---------------------------------------------------------------------------------------
