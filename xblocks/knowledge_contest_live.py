@@ -17,7 +17,7 @@ from webob import Response
 
 from party_training.edx_plugin.core.js_catalog import js_catalog
 from party_training.edx_plugin.core.sign_in_code import qr_svg
-from party_training.edx_plugin.knowledge_contest import live_exports, live_games, live_payloads, live_results, titles
+from party_training.edx_plugin.knowledge_contest import live_exports, live_games, live_payloads, titles
 from party_training.resources import read_static, render_template
 
 from .mixins import HandlerError, json_handler, json_response, page_handler
@@ -122,9 +122,7 @@ class LiveGameMixin:
     @json_handler(role="staff")
     def live_control(self, data, suffix=""):
         game = live_games.control(self.usage_id_str, self._live_game_id(data), str(data.get("action", "")))
-        state = live_payloads.host_state(game)
-        state["results"] = live_results.results_state(game.pk)
-        return state
+        return live_payloads.host_state(game)
 
     @page_handler(role="staff")
     def live_host_state(self, request, suffix=""):
@@ -133,7 +131,6 @@ class LiveGameMixin:
         except HandlerError as exc:
             return json_response({"error": exc.message}, exc.status)
         state = live_payloads.host_state(game)
-        state["results"] = live_results.results_state(game.pk)
         state["join_url"] = self._join_url(request.host_url, game.pin)
         state["qr_svg"] = qr_svg(state["join_url"], "kc-game-qr-svg") if game.pin and state["join_url"] else ""
         return _json_with_etag(state)

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from .leaderboards import person_name
 from .live_games import etag, phase
+from .live_results import results_state
 from .live_scoring import PERSON_FIELDS, branch_board, distribution, player_board
 from .live_tokens import poll_token
 from .models import LiveAnswer, LiveGame, LivePlayer
@@ -204,7 +205,8 @@ def poll_url(game_id: int, player_id: int) -> str:
 
 # --- the host's state -----------------------------------------------------------------------------
 def host_state(game: LiveGame, now: datetime.datetime | None = None) -> dict:
-    """The projector's view: the public state, who joined by branch, and how many answered so far."""
+    """The projector's view: the public state, who joined by branch, how many answered so far, and the
+    results job once the game has ended."""
     state = game_state(game, now)
     groups = (LivePlayer.objects.filter(game_id=game.pk).values("organization__name")
               .annotate(n=Count("id")).order_by("-n", "organization__name"))
@@ -218,4 +220,5 @@ def host_state(game: LiveGame, now: datetime.datetime | None = None) -> dict:
             by_branch.setdefault(row["organization__name"] or "", []).append(person_name(row))
     state["answered"] = (LiveAnswer.objects.filter(game_id=game.pk, position=game.position).count()
                          if game.position >= 0 else 0)
+    state["results"] = results_state(game.pk)
     return state
