@@ -51,18 +51,22 @@ def course_title(course_id: str) -> str:
     return overview.display_name if overview else course_id
 
 
-def course_components(course_id: str, block_type: str) -> list[tuple[str, str]]:
-    """The course's components of one type, as (usage id, title), in course order."""
-    host = _host("COURSE_COMPONENTS")
-    if host is not None:
-        return [(usage, title) for kind, usage, title in host(course_id) if kind == block_type]
+def _platform_blocks(course_id: str, block_type: str) -> list:
+    """The modulestore's blocks of one type in the course, in course order; [] outside the platform."""
     try:
         from opaque_keys.edx.keys import CourseKey  # pylint: disable=import-outside-toplevel
         from xmodule.modulestore.django import modulestore  # pylint: disable=import-outside-toplevel
     except ImportError:
         return []
-    items = modulestore().get_items(CourseKey.from_string(course_id), qualifiers={"category": block_type})
-    return [(str(item.location), item.display_name or "") for item in items]
+    return list(modulestore().get_items(CourseKey.from_string(course_id), qualifiers={"category": block_type}))
+
+
+def course_components(course_id: str, block_type: str) -> list[tuple[str, str]]:
+    """The course's components of one type, as (usage id, title), in course order."""
+    host = _host("COURSE_COMPONENTS")
+    if host is not None:
+        return [(usage, title) for kind, usage, title in host(course_id) if kind == block_type]
+    return [(str(item.location), item.display_name or "") for item in _platform_blocks(course_id, block_type)]
 
 
 def course_blocks(course_id: str, block_type: str) -> list:
@@ -71,12 +75,7 @@ def course_blocks(course_id: str, block_type: str) -> list:
     host = _host("COURSE_BLOCKS")
     if host is not None:
         return host(course_id, block_type)
-    try:
-        from opaque_keys.edx.keys import CourseKey  # pylint: disable=import-outside-toplevel
-        from xmodule.modulestore.django import modulestore  # pylint: disable=import-outside-toplevel
-    except ImportError:
-        return []
-    return list(modulestore().get_items(CourseKey.from_string(course_id), qualifiers={"category": block_type}))
+    return _platform_blocks(course_id, block_type)
 
 
 DEFAULT_HANDLER_URL = "/courses/{course_id}/xblock/{usage_id}/handler/{handler}"
