@@ -165,8 +165,8 @@ def save_answer(user_id: int, usage_id: str, attempt_id: int, question_id: int, 
             else:
                 correct, points = grade_answer(question, cleaned, attempt.rules.get("points", DEFAULT_POINTS))
                 values = {"response": cleaned, "is_correct": correct, "points": points, "answered": now}
-                upsert(ContestAnswer, [ContestAnswer(attempt_id=attempt_id, question_id=question_id,
-                                                     usage_id=usage_id, **values)], ["attempt", "question"], list(values))
+                answer = ContestAnswer(attempt_id=attempt_id, question_id=question_id, usage_id=usage_id, **values)
+                upsert(ContestAnswer, [answer], ["attempt", "question"], list(values))
     if overdue:
         close_attempt(attempt_id, now)
         raise ContestError(_("Time is up: your attempt was closed and answers are no longer accepted."), 409, "closed")

@@ -171,7 +171,8 @@ def _save(game: LiveGame, *fields: str) -> LiveGame:
 
 def control(usage_id: str, game_id: int, action: str, now: datetime.datetime | None = None) -> LiveGame:
     """The host's buttons: next (start / next question), skip (close the countdown now), pause,
-    resume, end; after the end, results (write the results again when their job failed). A button that does not fit the game's phase is refused with a message."""
+    resume, end; after the end, results (write the results again when their job failed). A button
+    that does not fit the game's phase is refused with a message."""
     now = now or timezone.now()
     if action == "end":
         return end_game(usage_id, game_id, now)
