@@ -36,9 +36,15 @@
   }
   function secondsLeft() { return Math.max(0, Math.ceil((deadlineAt - Date.now()) / 1000)); }
 
+  /* While an action is on its way the controls are disabled, not silently deaf: the poll may already
+     show the next step's button before the action's own refresh returns. */
+  function setBusy(value) {
+    busy = value;
+    Array.prototype.forEach.call(controls.querySelectorAll("button"), function (button) { button.disabled = value; });
+  }
   function act(action) {
     if (busy) { return; }
-    busy = true;
+    setBusy(true);
     fetch(urls.control, {
       method: "POST", credentials: "same-origin",
       headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken(), "X-Requested-With": "XMLHttpRequest"},
@@ -51,7 +57,7 @@
     }).then(function () { return refresh(); })
       .catch(function (error) { statusLine.textContent = error.message; })
       .then(function () {
-        busy = false;
+        setBusy(false);
         if (action === "results") { loop(); }  // follow the job queued again
       });
   }
@@ -59,6 +65,7 @@
     var item = el("button", "party-button" + (primary ? " party-button--primary" : ""), label);
     item.type = "button";
     item.setAttribute("data-action", action);
+    item.disabled = busy;
     item.addEventListener("click", function () {
       if (action === "end" && !window.confirm(gettext("End the game now? Results are recorded as they stand."))) { return; }
       act(action);

@@ -103,8 +103,16 @@ def test_host_and_two_phones_play_a_game(browser, live_server, make_user, make_o
     host_page.click("[data-action=next]")
     host_page.wait_for_selector(".kc-projector-clock")
     answer_first(second)
+    # The skip's reply is held back: the projector's poll shows the reveal and its button first, and
+    # that button must be disabled (not deaf to a click) until the skip's own round trip ends.
+    held = []
+    host_page.route("**/live_control*", lambda route: held.append((route, route.fetch())))
     host_page.click("[data-action=skip]")
     host_page.wait_for_selector("[data-action=next]")
+    assert host_page.is_disabled("[data-action=next]")
+    route, reply = held.pop()
+    route.fulfill(response=reply)
+    host_page.unroute("**/live_control*")
     host_page.click("[data-action=next]")  # after the last question: the podium
     host_page.wait_for_selector(".kc-projector-winner")
     first.wait_for_selector(".kc-game-podium")
