@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from ..core.models import BackgroundJob
 
-__all__ = ["Menu", "MenuAllocation", "MenuLearner", "MenuMode", "MenuMove", "MenuOption", "MenuPick", "MenuRanking",
+__all__ = ["Menu", "MenuAllocation", "MenuMode", "MenuMove", "MenuOption", "MenuPick", "MenuRanking",
            "MenuSelection", "PickStatus"]
 
 
@@ -96,32 +96,23 @@ class MenuPick(models.Model):
     # Set when the learner was promoted from the waiting list and has not yet seen the message.
     promoted_unseen = models.BooleanField(default=False)
     promoted_at = models.DateTimeField(null=True, blank=True)
+    # The learner's turn in the menu when they last picked this option: each pick of a first-come menu
+    # writes one more than the highest turn it read with the learner's picks, and (menu, user, turn) is
+    # unique, so of two picks that read the same picks (two tabs at once) one is refused by the key and
+    # reads again. No row to lock or to update first. Staff moves and allocations leave it empty.
+    turn = models.PositiveIntegerField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("menu pick")
         verbose_name_plural = _("menu picks")
-        constraints = [models.UniqueConstraint(fields=["option", "user"], name="party_menu_pick_unique")]
-        indexes = [
-            models.Index(fields=["menu", "user"], name="party_menu_pick_user"),
-            models.Index(fields=["option", "status", "queued"], name="party_menu_pick_queue"),
+        constraints = [
+            models.UniqueConstraint(fields=["option", "user"], name="party_menu_pick_unique"),
+            # Also the index of a learner's picks in a menu (it starts with menu, user).
+            models.UniqueConstraint(fields=["menu", "user", "turn"], name="party_menu_pick_turn"),
         ]
-
-
-class MenuLearner(models.Model):
-    """A learner who picked in a first-come menu: ``version`` counts their picks. A pick checks the
-    rules against the picks it read with the version, and writes only if the version is still the one
-    it read (a conditional UPDATE, or the INSERT of the first pick, which the unique key decides), so
-    two picks sent at once from two tabs are decided one after the other, each against the other's
-    result, and the maximum-picks and overlap rules hold without locking the learner's rows first."""
-
-    menu = models.ForeignKey(Menu, on_delete=models.CASCADE, related_name="learners")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    version = models.PositiveIntegerField(default=1)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["menu", "user"], name="party_menu_learner_unique")]
+        indexes = [models.Index(fields=["option", "status", "queued"], name="party_menu_pick_queue")]
 
 
 class MenuSelection(models.Model):

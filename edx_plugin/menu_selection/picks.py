@@ -4,15 +4,16 @@ of queries whatever the size of the menu and the number of learners.
 
 Seats: the common case is one conditional UPDATE (``taken < capacity``); a full option is decided
 under the option row's lock, which drops and moves also take, so nobody joins a waiting list while
-a seat is free and no seat is given twice. One learner's picks are decided one at a time by the
-version of their picks (``MenuLearner``), read with the option and checked when the pick is written.
+a seat is free and no seat is given twice. One learner's picks are decided one at a time by their
+turn (``MenuPick.turn``): read with the option, and written one higher with the pick, which the unique
+(menu, user, turn) key lets only one of two simultaneous picks do.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import CharField, Exists, F, OuterRef, Subquery
+from django.db.models import CharField, Exists, F, Max, OuterRef, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from ..core.db import GroupConcat
 from ..core.models import MemberCategory
 from .errors import MenuError
-from .models import MenuLearner, MenuOption, MenuPick, MenuSelection, PickStatus
+from .models import MenuOption, MenuPick, MenuSelection, PickStatus
 from .selection_rules import (ACTIVE, check_pick, confirm_problems, is_preference, require_changes_allowed,
                               require_open)
 from .waiting_list import lock_option, release_seat
@@ -57,8 +58,8 @@ def _joined_ids(queryset, field: str, group_by: str):
 
 def option_for(usage_id: str, key, user) -> MenuOption:
     """The option with its menu and, from the same statement (so from one snapshot): whether ``user``
-    confirmed their selection (``confirmed``), their member categories (``category_codes``), the version
-    of their picks in the menu (``picks_version``), the options of their seated and waiting picks
+    confirmed their selection (``confirmed``), their member categories (``category_codes``), their
+    highest turn in the menu (``last_turn``, None before their first pick), the options of their seated and waiting picks
     (``active_ids``), their earlier pick of this option if they dropped it (``previous_id``), and the
     menu's options whose times overlap this one (``clash_ids``): one query."""
     if not isinstance(key, str) or not key:
@@ -71,8 +72,8 @@ def option_for(usage_id: str, key, user) -> MenuOption:
     option = (MenuOption.objects.select_related("menu")
               .annotate(confirmed=Exists(MenuSelection.objects.filter(menu=OuterRef("menu"), user=user)),
                         category_codes=Subquery(codes[:1]),
-                        picks_version=Subquery(MenuLearner.objects.filter(menu=OuterRef("menu"), user=user)
-                                               .values("version")[:1]),
+                        last_turn=Subquery(mine.order_by().values("user").annotate(turn=Max("turn"))
+                                           .values("turn")[:1]),
                         active_ids=_joined_ids(mine.filter(status__in=ACTIVE), "option_id", "user"),
                         previous_id=Subquery(mine.filter(option=OuterRef("pk")).values("pk")[:1]),
                         clash_ids=_joined_ids(clashes, "pk", "menu"))
@@ -84,28 +85,6 @@ def option_for(usage_id: str, key, user) -> MenuOption:
 
 class _Changed(Exception):
     """The learner's picks changed since they were read (another tab picked at the same moment)."""
-
-
-def _claim(menu, user, version: int | None) -> None:
-    """Take the learner's turn in the menu, if their picks are still those read with ``version``: the
-    conditional UPDATE (or the first pick's INSERT, decided by the unique key) waits for a concurrent
-    pick of the same learner to end and then fails, so that pick is seen on the next read. It is the
-    transaction's first statement, so SQLite takes its write lock at once; other learners never wait
-    on it. Drops, promotions and staff moves do not move the version: they only shrink or keep a
-    learner's active picks, or are staff's own decision (a move checks its own rules)."""
-    if version is None:
-        try:
-            MenuLearner.objects.create(menu=menu, user=user)
-        except IntegrityError:
-            raise _Changed from None
-        except OperationalError as exc:
-            # Three first picks at once whose first is refused (the option full): the two waiting on
-            # its row both insert, and InnoDB rolls one back. That learner's other pick went on.
-            if exc.args and exc.args[0] == DEADLOCK:
-                raise _Changed from None
-            raise
-    elif not MenuLearner.objects.filter(menu=menu, user=user, version=version).update(version=F("version") + 1):
-        raise _Changed
 
 
 def pick(usage_id: str, key, user) -> PickResult:
@@ -131,24 +110,35 @@ def pick(usage_id: str, key, user) -> PickResult:
 
 
 def _write_pick(menu, option: MenuOption, user) -> str:
-    """In one transaction: the learner's turn, the seat (or the waiting list), the pick."""
+    """In one transaction: the seat (or the waiting list), then the pick with the learner's next turn.
+    A pick of the same learner that read the same picks wrote that turn first: the unique key refuses
+    this one (the seat is given back with the rollback) and ``pick`` reads again. Drops, promotions and
+    staff moves keep the turns: they only shrink or keep a learner's active picks, or are staff's own
+    decision (a move checks its own rules)."""
+    turn = (option.last_turn or 0) + 1
     try:
         with transaction.atomic():
-            _claim(menu, user, option.picks_version)
             status = _take_seat(option)
             if status is None:
                 raise MenuError(_("“%(title)s” is full.") % {"title": option.title}, status=409)
             now = timezone.now()
             values = {"status": status, "queued": now if status == PickStatus.WAITING else None,
-                      "promoted_unseen": False}
+                      "promoted_unseen": False, "turn": turn}
             if option.previous_id is not None:  # dropped before: the row is reused (only if still dropped)
                 if not MenuPick.objects.filter(pk=option.previous_id, status=PickStatus.DROPPED).update(
                         updated=now, **values):
                     raise MenuError(_("You have already picked this option."), status=409)
             else:
                 MenuPick.objects.create(menu=menu, option=option, user=user, **values)
-    except IntegrityError as exc:  # a backstop: a staff move gave the learner this option meanwhile
-        raise MenuError(_("You have already picked this option."), status=409) from exc
+    except IntegrityError:
+        # The turn taken by the learner's other pick, or this option given by a staff move meanwhile:
+        # read again, and the rules decide with what is there now.
+        raise _Changed from None
+    except OperationalError as exc:
+        # Two picks of one learner waiting on the same full option's row: InnoDB rolls one back.
+        if exc.args and exc.args[0] == DEADLOCK:
+            raise _Changed from None
+        raise
     return status
 
 

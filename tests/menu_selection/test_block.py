@@ -130,10 +130,8 @@ def test_a_pick_runs_a_constant_number_of_queries(people, make_user, branch_tree
     small = measure("s", 2, 2)
     large = measure("l", 40, 120)
     # The whole request is constant: the session with its user and role (one query), the option with its
-    # menu, the learner's categories, the version of their picks and the picks themselves (one query),
-    # then in one transaction the learner's turn (the version's conditional UPDATE; the INSERT of their
-    # first pick), the seat and the pick. 7 with the transaction's two statements (a savepoint here,
-    # BEGIN/COMMIT in production): one above the goal of 6, because the seat and the pick are two rows
-    # that must change together (README's performance section).
+    # menu, the learner's categories, their highest turn and their picks (one query), then in one
+    # transaction the seat and the pick with the learner's next turn. 6 with the transaction's two
+    # statements (a savepoint here, BEGIN/COMMIT in production): the goal.
     assert small == large, (small, large)
-    assert all(total <= 7 and ours <= 4 for total, ours in large), large
+    assert all(total <= 6 and ours <= 3 for total, ours in large), large

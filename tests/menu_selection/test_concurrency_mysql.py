@@ -79,7 +79,7 @@ def test_one_learner_picking_several_options_at_once_keeps_the_maximum(people):
 
 def test_one_learner_picking_overlapping_options_at_once_gets_one(people):
     """Eight options at the same hour, no overlap allowed, room for three picks: the learner's eight
-    picks sent at once take exactly one (decided one after the other by the version of their picks),
+    picks sent at once take exactly one (decided one after the other by the learner's turn),
     the others are refused with the overlap rule, and no seat is counted without its pick."""
     same_hour = 'starts="2026-06-02T09:00" ends="2026-06-02T12:00"'
     options = "".join(option_olx(key, key, capacity=50, extra=same_hour) for key in "abcdefgh")
@@ -111,3 +111,21 @@ def test_learners_picking_several_options_while_others_take_the_last_seats(peopl
         seated = MenuPick.objects.filter(option=option, status=PickStatus.SEATED).count()
         assert option.taken == seated == 3
     assert sum(status == 200 for status, _ in results) == 24
+
+
+def test_one_learner_dropping_and_picking_at_once_keeps_the_maximum(people):
+    """A learner with two picks of a maximum of two drops one while picking three others at once: at
+    most two picks stay active whatever the order, and every option's seats match its picks."""
+    options = "".join(option_olx(key, key, capacity=50) for key in "abcde")
+    usage_id = load_menu(options, max_picks="2")
+    learner = people["alice"]
+    for key in "ab":
+        assert race_handlers([(learner, usage_id, "pick", {"option": key})], 1)[0][0] == 200
+    calls = [(learner, usage_id, "drop", {"option": "a"})] + [(learner, usage_id, "pick", {"option": key})
+                                                             for key in "cde"]
+    results = hammer(calls, threads=4)
+    assert all(status in (200, 400, 409) for status, _ in results), results
+    active = MenuPick.objects.filter(user=learner, status__in=[PickStatus.SEATED, PickStatus.WAITING])
+    assert active.count() <= 2 and active.filter(option__key="b").exists()
+    for option in MenuOption.objects.all():
+        assert option.taken == MenuPick.objects.filter(option=option, status=PickStatus.SEATED).count(), option.key

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from party_training.edx_plugin.menu_selection import picks
 from party_training.edx_plugin.menu_selection.models import MenuOption, MenuPick, MenuSelection, PickStatus
 from tests.conftest import call_handler
 
@@ -120,3 +121,30 @@ def test_recommended_options_come_first_and_read_only_after_close(people):
     Menu.objects.update(closed=True)
     html = render(usage_id, people["alice"])
     assert "选学已结束" in html and "您已获得名额" in html and 'data-action="drop"' not in html
+
+
+def test_a_pick_written_on_a_stale_read_of_the_learners_picks_is_refused_by_the_turn(people):
+    """Two tabs at once, played one step at a time: the second pick read the learner's picks before
+    the first was written, so it would break the maximum; the unique turn refuses its write, the seat
+    it took goes back with the rollback, and the handler reading again refuses it by the rule."""
+    usage_id = load_menu(option_olx("a", "甲", capacity=5) + option_olx("b", "乙", capacity=5), max_picks="1")
+    alice = people["alice"]
+    stale = picks.option_for(usage_id, "b", alice)
+    assert stale.last_turn is None
+    assert pick(usage_id, alice, "a")[0] == 200
+    with pytest.raises(picks._Changed):
+        picks._write_pick(stale.menu, stale, alice)
+    assert MenuOption.objects.get(key="b").taken == 0 and not MenuPick.objects.filter(option__key="b").exists()
+    status, body = pick(usage_id, alice, "b")
+    assert status == 400 and "最多" in body["error"], body
+
+
+def test_drop_and_pick_again_reuses_the_row_with_the_next_turn(people):
+    usage_id = load_menu(option_olx("a", "甲", capacity=1) + option_olx("b", "乙"), max_picks="2")
+    alice = people["alice"]
+    assert pick(usage_id, alice, "a")[0] == 200 and pick(usage_id, alice, "b")[0] == 200
+    assert call_handler(usage_id, "drop", alice, {"option": "a"})[0] == 200
+    assert pick(usage_id, alice, "a")[1]["status"] == "seated"
+    rows = dict(MenuPick.objects.filter(user=alice).values_list("option__key", "turn"))
+    assert rows == {"a": 3, "b": 2} and MenuPick.objects.filter(user=alice).count() == 2
+    assert MenuOption.objects.get(key="a").taken == 1
