@@ -121,7 +121,8 @@ def main() -> int:
     subjects = {"bare": harness.bare_insert, ANSWER: answer_task(contest), SIGN_IN: sign_in_task(classes, keys),
                 VOTE: vote_task(poll)}
     with server:
-        results = harness.compare(server.url, subjects, keys[:clients], contexts=contexts, **settings)
+        results = harness.compare(server.url, subjects, keys[:clients], contexts=contexts, cpu=server.cpu_seconds,
+                                  **settings)
     harness.report(results)
     level = 16 if 16 in results else max(results)
     figures = harness.at_level(results, level)

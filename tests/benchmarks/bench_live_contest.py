@@ -323,7 +323,7 @@ def main() -> int:
         subjects = {"bare": harness.bare_insert, "poll 304": poll_304, "handler 304": handler_304}
         harness.report(harness.compare(server.url, subjects, keys,
                                        levels=(1, 2) if tiny else harness.LEVELS, rounds=2 if tiny else 3,
-                                       seconds=1 if tiny else 8, warmup=0.5 if tiny else 3))
+                                       seconds=1 if tiny else 8, warmup=0.5 if tiny else 3, cpu=server.cpu_seconds))
     return 1 if (lost or run.errors) else 0
 
 

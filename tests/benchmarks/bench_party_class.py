@@ -71,7 +71,16 @@ def goal_line(figures: dict, subject: str, level: int) -> str:
     mine = figures[subject]
     return (f"{subject} at {level} clients: {mine['rps']:.1f} req/s = {mine['ratio']:.2f} of the bare view "
             f"(goal ≥ 0.75: {'met' if mine['ratio'] >= 0.75 else 'missed'}), p95 {mine['p95']:.0f} ms "
-            f"(goal ≤ 100 ms: {'met' if mine['p95'] <= 100 else 'missed'}), errors {mine['errors']}")
+            f"(goal ≤ 100 ms: {'met' if mine['p95'] <= 100 else 'missed'}), errors {mine['errors']}"
+            + cpu_words(mine, figures.get("bare")))
+
+
+def cpu_words(mine: dict, bare: dict | None) -> str:
+    """The server's and the database's CPU per request against the bare view's: what the ratio comes from."""
+    if not mine.get("cpu_ms") or not bare or not bare.get("cpu_ms"):
+        return ""
+    return "; CPU ms per request, server {:.2f} (bare {:.2f}), database {:.2f} (bare {:.2f})".format(
+        mine["cpu_ms"]["server"], bare["cpu_ms"]["server"], mine["cpu_ms"]["database"], bare["cpu_ms"]["database"])
 
 
 def load_settings(tiny: bool) -> dict:
@@ -102,7 +111,7 @@ def main() -> int:
     settings = load_settings(args.tiny)
     with server:
         results = harness.compare(server.url, {"bare": harness.bare_insert, SIGN_IN: sign_in_task(classes, keys)},
-                                  keys[:max(settings["levels"])], **settings)
+                                  keys[:max(settings["levels"])], cpu=server.cpu_seconds, **settings)
     harness.report(results)
     level = 16 if 16 in results else max(results)
     figures = harness.at_level(results, level)

@@ -12,7 +12,7 @@ A benchmark script:
     with harness.Server(port) as server:
         sessions = bench_data.session_keys(users)            # signed-in session cookies, no login requests
         results = harness.compare(server.url, {"bare": harness.bare_insert, "mine": my_task}, sessions,
-                                  levels=(1, 8, 16, 32), rounds=3, seconds=10, warmup=3)
+                                  levels=(1, 8, 16, 32), rounds=3, seconds=10, warmup=3, cpu=server.cpu_seconds)
         harness.report(results, floor="bare")
 
 A task is ``task(client, context)``: ``client`` is locust's fast HTTP client (its requests are timed
@@ -20,6 +20,11 @@ and counted), ``context`` a dict per simulated user holding its ``headers`` (ses
 and anything the task keeps.
 A request counts as an error when its status is not 2xx/304 (tasks may mark expected refusals as
 success with ``catch_response``).
+
+On this 2-core machine the load, the server and the database share the cores, so a subject's
+throughput follows the CPU all three spend per request: each round also records that CPU per process
+group (psutil, which locust itself depends on), and the table prints its median, so a ratio comes
+with where it comes from.
 """
 from __future__ import annotations
 
@@ -40,6 +45,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psutil  # locust's own dependency
 from locust import FastHttpUser, constant
 from locust.env import Environment
 
@@ -105,6 +111,14 @@ class Server:
                 gevent.sleep(0.2)
         raise RuntimeError("gunicorn did not answer within 30 s")
 
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU seconds used so far by the server (gunicorn's master and workers), the local database
+        server (MariaDB/MySQL on this machine; absent otherwise) and this process (the load), for
+        ``run`` to turn into CPU per request: on a machine where all three share the cores, throughput
+        follows their sum, and this says which one a difference comes from."""
+        return {"server": _cpu([psutil.Process(self.process.pid)], children=True),
+                "database": _cpu(_database_processes()), "client": _cpu([psutil.Process()])}
+
     def __exit__(self, *exc) -> None:
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -112,6 +126,25 @@ class Server:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
+
+
+def _cpu(processes, children: bool = False) -> float:
+    total = 0.0
+    for process in processes:
+        try:
+            for one in [process, *(process.children(recursive=True) if children else [])]:
+                times = one.cpu_times()
+                total += times.user + times.system
+        except psutil.Error:  # a process that ended meanwhile counts no more
+            continue
+    return total
+
+
+def _database_processes() -> list:
+    """The database server's processes when it runs on this machine (SQLite runs inside the server)."""
+    if os.environ.get("DB") != "mysql" or os.environ.get("MYSQL_HOST", "127.0.0.1") not in ("127.0.0.1", "localhost"):
+        return []
+    return [p for p in psutil.process_iter(["name"]) if p.info["name"] in ("mariadbd", "mysqld")]
 
 
 # --- load ---------------------------------------------------------------------------------------
@@ -133,6 +166,8 @@ class Run:
     p50: float = 0.0
     p95: float = 0.0
     by_name: dict = field(default_factory=dict)
+    # CPU milliseconds per request by process group ("server", "database", "client"), when measured.
+    cpu_ms: dict = field(default_factory=dict)
 
 
 def _user_class(task: Task, session_keys: list[str], contexts: list[dict], wait: float):
@@ -158,11 +193,14 @@ def _user_class(task: Task, session_keys: list[str], contexts: list[dict], wait:
 
 
 def run(host: str, task: Task, session_keys: list[str], users: int, seconds: float, *,
-        contexts: list[dict] | None = None, wait: float = 0.0, during: Callable[[], None] | None = None) -> Run:
+        contexts: list[dict] | None = None, wait: float = 0.0, during: Callable[[], None] | None = None,
+        cpu: Callable[[], dict[str, float]] | None = None) -> Run:
     """``users`` simulated users doing ``task`` in a loop (``wait`` seconds apart) for ``seconds``, or
-    while ``during()`` runs (it is called in a greenlet and the load stops when it returns)."""
+    while ``during()`` runs (it is called in a greenlet and the load stops when it returns); ``cpu``
+    (``Server.cpu_seconds``) adds the CPU per request of each process group."""
     env = Environment(user_classes=[_user_class(task, session_keys, contexts or [], wait)], host=host)
     runner = env.create_local_runner()
+    cpu_before = cpu() if cpu else {}
     started = time.monotonic()
     runner.start(users, spawn_rate=max(users, 1) * 20)
     if during is not None:
@@ -176,6 +214,8 @@ def run(host: str, task: Task, session_keys: list[str], users: int, seconds: flo
                  rps=total.num_requests / elapsed if elapsed else 0.0,
                  p50=total.get_response_time_percentile(0.5) or 0.0,
                  p95=total.get_response_time_percentile(0.95) or 0.0)
+    if cpu and result.requests:
+        result.cpu_ms = {name: (used - cpu_before[name]) * 1000 / result.requests for name, used in cpu().items()}
     for (name, _method), entry in env.stats.entries.items():
         result.by_name[name] = {"requests": entry.num_requests, "errors": entry.num_failures,
                                 "p50": entry.get_response_time_percentile(0.5) or 0.0,
@@ -184,7 +224,8 @@ def run(host: str, task: Task, session_keys: list[str], users: int, seconds: flo
 
 
 def compare(host: str, subjects: dict[str, Task], session_keys: list[str], *, levels=LEVELS, rounds: int = 3,
-            seconds: float = 10, warmup: float = 3, contexts: list[dict] | None = None) -> dict:
+            seconds: float = 10, warmup: float = 3, contexts: list[dict] | None = None,
+            cpu: Callable[[], dict[str, float]] | None = None) -> dict:
     """Every subject at every level, ``rounds`` times, alternating the order each round (so drift in
     the machine falls on every subject alike), after a warm-up of each subject. Returns
     ``{level: {subject: [Run, ...]}}``."""
@@ -198,7 +239,7 @@ def compare(host: str, subjects: dict[str, Task], session_keys: list[str], *, le
             order = names if number % 2 == 0 else list(reversed(names))
             for name in order:
                 results[level][name].append(run(host, subjects[name], session_keys, level, seconds,
-                                                contexts=contexts))
+                                                contexts=contexts, cpu=cpu))
     return results
 
 
@@ -209,9 +250,10 @@ def spread(values) -> str:
 
 def report(results: dict, floor: str = "bare") -> list[str]:
     """Print (and return) one line per level and subject: requests/s, p50, p95 as min/median/max of
-    the rounds, errors, and the throughput ratio to ``floor`` round by round."""
+    the rounds, errors, the throughput ratio to ``floor`` round by round, and (when measured) the
+    median CPU milliseconds per request of the server, the database and the load."""
     lines = ["clients  subject               req/s min/med/max        p50 ms min/med/max     "
-             "p95 ms min/med/max     errors  ratio to bare min/med/max"]
+             "p95 ms min/med/max     errors  ratio to bare min/med/max  CPU ms/request server/db/load"]
     for level, subjects in results.items():
         base = subjects.get(floor)
         for name, runs in subjects.items():
@@ -220,22 +262,33 @@ def report(results: dict, floor: str = "bare") -> list[str]:
                      if ratios else "-")
             lines.append(f"{level:>7}  {name:<20}  {spread(r.rps for r in runs):<23}  "
                          f"{spread(r.p50 for r in runs):<21}  {spread(r.p95 for r in runs):<21}  "
-                         f"{sum(r.errors for r in runs):>6}  {ratio}")
+                         f"{sum(r.errors for r in runs):>6}  {ratio:<25}  {cpu_line(runs)}")
     print("\n".join(lines))
     return lines
 
 
+def cpu_line(runs) -> str:
+    """The median CPU ms per request of each process group over ``runs`` ("-" where not measured)."""
+    measured = [r.cpu_ms for r in runs if r.cpu_ms]
+    if not measured:
+        return "-"
+    return " / ".join(f"{statistics.median(m[group] for m in measured):.2f}" for group in ("server", "database", "client"))
+
 
 def at_level(results: dict, level: int, floor: str = "bare") -> dict:
-    """Per subject at one level: median req/s, median p95, errors of all rounds, median ratio to ``floor``."""
+    """Per subject at one level: median req/s, median p95, errors of all rounds, median ratio to ``floor``,
+    median CPU ms per request of each process group (when measured)."""
     subjects = results[level]
     base = subjects.get(floor, [])
     out = {}
     for name, runs in subjects.items():
         ratios = [r.rps / b.rps for r, b in zip(runs, base) if b.rps]
+        measured = [r.cpu_ms for r in runs if r.cpu_ms]
         out[name] = {"rps": statistics.median(r.rps for r in runs), "p95": statistics.median(r.p95 for r in runs),
                      "errors": sum(r.errors for r in runs), "requests": sum(r.requests for r in runs),
-                     "ratio": statistics.median(ratios) if ratios else 0.0}
+                     "ratio": statistics.median(ratios) if ratios else 0.0,
+                     "cpu_ms": {group: statistics.median(m[group] for m in measured) for group in measured[0]}
+                     if measured else {}}
     return out
 
 
