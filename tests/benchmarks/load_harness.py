@@ -52,6 +52,12 @@ from locust.env import Environment
 ROOT = Path(__file__).resolve().parents[2]
 CSRF = "benchmarkcsrftoken0123456789abcd"  # 32 characters: a valid unmasked CSRF secret
 LEVELS = (1, 8, 16, 32)
+# A keep-alive connection stays with the gunicorn worker that accepted it. The clients of a round
+# connect within milliseconds and one worker sometimes accepts them all: such a round (a third of
+# them, seen in per-worker CPU) measures one core while the other idles, whichever subject it falls
+# on. In production a proxy (Caddy in Tutor, nginx) spreads requests over the workers. So each client
+# reconnects now and then, as connections in a proxy's pool come and go, and no round stays lopsided.
+RECONNECT_EVERY = 20
 
 
 # --- Django and the server ----------------------------------------------------------------------
@@ -187,6 +193,14 @@ def _user_class(task: Task, session_keys: list[str], contexts: list[dict], wait:
 
         @locust.task
         def step(self):
+            # Every RECONNECT_EVERY-th request asks the server to close the connection after it, and
+            # the next one opens a new connection, which ever worker accepts it.
+            self.sent = getattr(self, "sent", 0) + 1
+            headers = self.bench["headers"]
+            if self.sent % RECONNECT_EVERY == 0:
+                headers["Connection"] = "close"
+            else:
+                headers.pop("Connection", None)
             task(self.client, self.bench)
 
     return BenchUser
