@@ -148,7 +148,8 @@ def _cpu(processes, children: bool = False) -> float:
 
 def _database_processes() -> list:
     """The database server's processes when it runs on this machine (SQLite runs inside the server)."""
-    if os.environ.get("DB") != "mysql" or os.environ.get("MYSQL_HOST", "127.0.0.1") not in ("127.0.0.1", "localhost"):
+    local = os.environ.get("MYSQL_HOST", "127.0.0.1") in ("127.0.0.1", "localhost")
+    if os.environ.get("DB") != "mysql" or not local:
         return []
     return [p for p in psutil.process_iter(["name"]) if p.info["name"] in ("mariadbd", "mysqld")]
 
@@ -190,12 +191,13 @@ def _user_class(task: Task, session_keys: list[str], contexts: list[dict], wait:
             self.bench.update({"index": index, "session": session_keys[index], "cookie": cookie,
                                  "headers": {"Cookie": cookie, "X-CSRFToken": CSRF, "Content-Type": "application/json",
                                              "X-Requested-With": "XMLHttpRequest"}})
+            self.sent = 0
 
         @locust.task
         def step(self):
             # Every RECONNECT_EVERY-th request asks the server to close the connection after it, and
             # the next one opens a new connection, which ever worker accepts it.
-            self.sent = getattr(self, "sent", 0) + 1
+            self.sent += 1
             headers = self.bench["headers"]
             if self.sent % RECONNECT_EVERY == 0:
                 headers["Connection"] = "close"
@@ -269,9 +271,9 @@ def report(results: dict, floor: str = "bare") -> list[str]:
     lines = ["clients  subject               req/s min/med/max        p50 ms min/med/max     "
              "p95 ms min/med/max     errors  ratio to bare min/med/max  CPU ms/request server/db/load"]
     for level, subjects in results.items():
-        base = subjects.get(floor)
+        base = subjects.get(floor, [])
         for name, runs in subjects.items():
-            ratios = ([r.rps / b.rps for r, b in zip(runs, base) if b.rps] if base else [])
+            ratios = _ratios(runs, base)
             ratio = (f"{min(ratios):.2f} / {statistics.median(ratios):.2f} / {max(ratios):.2f}"
                      if ratios else "-")
             lines.append(f"{level:>7}  {name:<20}  {spread(r.rps for r in runs):<23}  "
@@ -281,12 +283,21 @@ def report(results: dict, floor: str = "bare") -> list[str]:
     return lines
 
 
-def cpu_line(runs) -> str:
-    """The median CPU ms per request of each process group over ``runs`` ("-" where not measured)."""
+def _ratios(runs, base) -> list[float]:
+    """Each round's throughput over the floor's in the same round."""
+    return [r.rps / b.rps for r, b in zip(runs, base) if b.rps]
+
+
+def cpu_medians(runs) -> dict[str, float]:
+    """The median CPU ms per request of each process group over ``runs`` ({} where not measured)."""
     measured = [r.cpu_ms for r in runs if r.cpu_ms]
-    if not measured:
-        return "-"
-    return " / ".join(f"{statistics.median(m[group] for m in measured):.2f}" for group in ("server", "database", "client"))
+    return {group: statistics.median(m[group] for m in measured) for group in measured[0]} if measured else {}
+
+
+def cpu_line(runs) -> str:
+    """The table's CPU column: server / database / load, or "-" where not measured."""
+    medians = cpu_medians(runs)
+    return " / ".join(f"{medians[group]:.2f}" for group in ("server", "database", "client")) if medians else "-"
 
 
 def at_level(results: dict, level: int, floor: str = "bare") -> dict:
@@ -296,13 +307,10 @@ def at_level(results: dict, level: int, floor: str = "bare") -> dict:
     base = subjects.get(floor, [])
     out = {}
     for name, runs in subjects.items():
-        ratios = [r.rps / b.rps for r, b in zip(runs, base) if b.rps]
-        measured = [r.cpu_ms for r in runs if r.cpu_ms]
+        ratios = _ratios(runs, base)
         out[name] = {"rps": statistics.median(r.rps for r in runs), "p95": statistics.median(r.p95 for r in runs),
                      "errors": sum(r.errors for r in runs), "requests": sum(r.requests for r in runs),
-                     "ratio": statistics.median(ratios) if ratios else 0.0,
-                     "cpu_ms": {group: statistics.median(m[group] for m in measured) for group in measured[0]}
-                     if measured else {}}
+                     "ratio": statistics.median(ratios) if ratios else 0.0, "cpu_ms": cpu_medians(runs)}
     return out
 
 
