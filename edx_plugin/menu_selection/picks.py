@@ -22,8 +22,8 @@ from ..core.db import GroupConcat
 from ..core.models import MemberCategory
 from .errors import MenuError
 from .models import MenuOption, MenuPick, MenuSelection, PickStatus
-from .selection_rules import (ACTIVE, check_pick, confirm_problems, is_preference, require_changes_allowed,
-                              require_open)
+from .selection_rules import (ACTIVE, check_pick, confirm_problems, is_preference, overlapping_options,
+                              require_changes_allowed, require_open)
 from .waiting_list import lock_option, release_seat
 
 # A pick whose learner's picks changed meanwhile reads them again. Each failure means another pick of
@@ -59,16 +59,14 @@ def _joined_ids(queryset, field: str, group_by: str):
 def option_for(usage_id: str, key, user) -> MenuOption:
     """The option with its menu and, from the same statement (so from one snapshot): whether ``user``
     confirmed their selection (``confirmed``), their member categories (``category_codes``), their
-    highest turn in the menu (``last_turn``, None before their first pick), the options of their seated and waiting picks
-    (``active_ids``), their earlier pick of this option if they dropped it (``previous_id``), and the
-    menu's options whose times overlap this one (``clash_ids``): one query."""
+    highest turn in the menu (``last_turn``, None before their first pick), the options of their
+    seated and waiting picks (``active_ids``), their earlier pick of this option if they dropped it
+    (``previous_id``), and the menu's options whose times overlap this one (``clash_ids``): one query."""
     if not isinstance(key, str) or not key:
         raise MenuError(_("Choose an option."))
     codes = (MemberCategory.objects.filter(members__user=user).order_by().values("members__user")
              .annotate(codes=GroupConcat("code")).values("codes"))
     mine = MenuPick.objects.filter(menu=OuterRef("menu"), user=user)
-    clashes = MenuOption.objects.filter(menu=OuterRef("menu"), starts__lt=OuterRef("ends"),
-                                        ends__gt=OuterRef("starts")).exclude(pk=OuterRef("pk"))
     option = (MenuOption.objects.select_related("menu")
               .annotate(confirmed=Exists(MenuSelection.objects.filter(menu=OuterRef("menu"), user=user)),
                         category_codes=Subquery(codes[:1]),
@@ -76,7 +74,7 @@ def option_for(usage_id: str, key, user) -> MenuOption:
                                            .values("turn")[:1]),
                         active_ids=_joined_ids(mine.filter(status__in=ACTIVE), "option_id", "user"),
                         previous_id=Subquery(mine.filter(option=OuterRef("pk")).values("pk")[:1]),
-                        clash_ids=_joined_ids(clashes, "pk", "menu"))
+                        clash_ids=_joined_ids(overlapping_options(), "pk", "menu"))
               .filter(menu__usage_id=usage_id, key=key).first())
     if option is None:
         raise MenuError(_("There is no such option in this menu."), status=404)

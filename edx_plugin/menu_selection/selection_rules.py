@@ -7,6 +7,7 @@ import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.db.models import OuterRef, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -53,6 +54,14 @@ def may_take(option: MenuOption, categories: Iterable[str]) -> bool:
 
 def overlaps(a: MenuOption, b: MenuOption) -> bool:
     return bool(a.starts and a.ends and b.starts and b.ends and a.starts < b.ends and b.starts < a.ends)
+
+
+def overlapping_options() -> QuerySet[MenuOption]:
+    """``overlaps`` as a subquery: the other options of the outer query's option's menu whose times
+    overlap it (a pick reads them with the option, in one statement). An option without both times
+    overlaps nothing here either: a comparison with NULL is not true."""
+    return (MenuOption.objects.filter(menu=OuterRef("menu"), starts__lt=OuterRef("ends"), ends__gt=OuterRef("starts"))
+            .exclude(pk=OuterRef("pk")))
 
 
 def check_pick(menu: Menu, option: MenuOption, active: set[int], categories: Iterable[str],
