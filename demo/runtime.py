@@ -26,6 +26,7 @@ from xblock.runtime import IdGenerator, IdReader, KeyValueStore, KvsFieldData, R
 
 from party_training.edx_plugin.core.db import CompiledRead, upsert
 
+from . import bench_block
 from .auth import COURSE_STAFF_GROUP
 from .models import BlockEvent, BlockState
 
@@ -235,6 +236,8 @@ class DemoRuntime(Runtime):
         if block_type == "html":
             from .html_block import DemoHtmlBlock  # pylint: disable=import-outside-toplevel
             return DemoHtmlBlock
+        if block_type == bench_block.BLOCK_TYPE and settings.DEMO_BENCH:
+            return bench_block.BenchFloorBlock
         return XBlock.load_class(block_type, select=self.select)
 
     def wrap_xblock(self, block, view, frag, context):

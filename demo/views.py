@@ -12,6 +12,7 @@ from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey, UsageKey
 from webob import Request as WebobRequest
 from xblock.exceptions import NoSuchHandlerError, NoSuchUsage
+from xblock.plugin import PluginMissingError
 
 from django.utils.translation import gettext as _
 
@@ -225,7 +226,7 @@ def handler(request, usage_id, handler, suffix=""):  # pylint: disable=redefined
     runtime = DemoRuntime(request.user, usage_key.context_key)
     try:
         block = runtime.get_block(usage_key)
-    except NoSuchUsage as exc:
+    except (NoSuchUsage, PluginMissingError) as exc:  # no such block, or a type this site does not install
         raise Http404 from exc
     webob_request = _BlockRequest(request)
     try:

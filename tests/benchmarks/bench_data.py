@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 
 CODE_PERIOD = 30  # the party classes' rotating on-site code, in seconds
+# The handler of ``demo.bench_block`` (any usage id of its type): the bare view's INSERT through the runtime.
+BARE_HANDLER_URL = "/xblock/block-v1:bench+floor+run+type@bench_floor+block@floor/handler/insert"
 
 
 def make_learners(count: int, run: str) -> list:

@@ -2,6 +2,8 @@
 the demo under gunicorn, in one run and alternating rounds at 1, 8, 16 and 32 clients:
 
 * the bare one-INSERT view (the floor every figure is a ratio to),
+* the bare handler: the same INSERT from a block's handler (``demo.bench_block``), so the runtime's
+  own share of every action (the handler URL, the runtime, the block, the read of its fields),
 * a contest answer (each learner in their own attempt, answering its questions in turn),
 * a party-class sign-in (``bench_party_class``: every request a first sign-in),
 * an xblock-poll vote (the poll hosted by the same demo runtime, unlimited re-votes, so every request
@@ -9,7 +11,7 @@ the demo under gunicorn, in one run and alternating rounds at 1, 8, 16 and 32 cl
 
 It prints the harness's table (min/median/max of the rounds), the goals of issue 16 at 16 clients
 (answer and sign-in ≥ 0.75 of the bare view with p95 ≤ 100 ms; answer ≥ 2× the poll vote, zero
-errors both sides), the queries of each action (the whole request), and the poll's lost tally
+errors both sides), the bare handler's ratio and each action's ratio to it, the queries of each action (the whole request), and the poll's lost tally
 updates: its shared tally against the learners' own last votes (a lost update is reported, not hidden).
 The leaderboard at 100,000 attempts is ``bench_contest_leaderboard.py``.
 
@@ -118,7 +120,7 @@ def main() -> int:
           f"contest answer {queries_of(spare, contest, 'answer', {'attempt': mine['attempt'], 'question': question, 'response': options[:1]})}, "  # noqa: E501
           f"party-class sign-in {sign_in_queries(classes, spare)}, "
           f"poll vote {queries_of(spare, poll, 'vote', {'choice': 'R'})}")
-    subjects = {"bare": harness.bare_insert, ANSWER: answer_task(contest), SIGN_IN: sign_in_task(classes, keys),
+    subjects = {"bare": harness.bare_insert, harness.RUNTIME: harness.bare_handler, ANSWER: answer_task(contest), SIGN_IN: sign_in_task(classes, keys),
                 VOTE: vote_task(poll)}
     with server:
         results = harness.compare(server.url, subjects, keys[:clients], contexts=contexts, cpu=server.cpu_seconds,
@@ -128,6 +130,7 @@ def main() -> int:
     figures = harness.at_level(results, level)
     print(goal_line(figures, ANSWER, level))
     print(goal_line(figures, SIGN_IN, level))
+    print(harness.runtime_line(results, level, [ANSWER, SIGN_IN, VOTE]))
     ratio = figures[ANSWER]["rps"] / figures[VOTE]["rps"] if figures[VOTE]["rps"] else 0.0
     print(f"contest answer / poll vote at {level} clients: {ratio:.2f}x (goal ≥ 2: {'met' if ratio >= 2 else 'missed'}); "
           f"errors: answer {figures[ANSWER]['errors']}, poll vote {figures[VOTE]['errors']}")

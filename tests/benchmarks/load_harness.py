@@ -49,6 +49,8 @@ import psutil  # locust's own dependency
 from locust import FastHttpUser, constant
 from locust.env import Environment
 
+from tests.benchmarks.bench_data import BARE_HANDLER_URL
+
 ROOT = Path(__file__).resolve().parents[2]
 CSRF = "benchmarkcsrftoken0123456789abcd"  # 32 characters: a valid unmasked CSRF secret
 LEVELS = (1, 8, 16, 32)
@@ -161,6 +163,15 @@ Task = Callable[[object, dict], None]
 def bare_insert(client, context) -> None:
     """The floor: the demo's bare view (session, user, one INSERT)."""
     client.post("/bench/insert/", headers=context["headers"], name="bare insert")
+
+
+RUNTIME = "bare handler"
+
+
+def bare_handler(client, context) -> None:
+    """The runtime's own share (``demo.bench_block``): the bare view's INSERT from a block's handler, so
+    through the handler URL, the runtime, the block and the read of its fields, as every action."""
+    client.post(BARE_HANDLER_URL, data="{}", headers=context["headers"], name="bare handler")
 
 
 @dataclass
@@ -312,6 +323,22 @@ def at_level(results: dict, level: int, floor: str = "bare") -> dict:
                      "errors": sum(r.errors for r in runs), "requests": sum(r.requests for r in runs),
                      "ratio": statistics.median(ratios) if ratios else 0.0, "cpu_ms": cpu_medians(runs)}
     return out
+
+
+def runtime_line(results: dict, level: int, subjects: list[str]) -> str:
+    """The runtime's own share at ``level``: the bare handler (``RUNTIME``) against the bare view, and each
+    of ``subjects`` against the bare handler (medians of the per-round ratios)."""
+    if RUNTIME not in results[level]:
+        return ""
+    figures, against = at_level(results, level), at_level(results, level, floor=RUNTIME)
+    mine, bare = figures[RUNTIME], figures["bare"]
+    cpu = ""
+    if mine["cpu_ms"] and bare["cpu_ms"]:
+        cpu = " (CPU ms per request, server {:.2f}, database {:.2f}; bare view {:.2f}, {:.2f})".format(
+            mine["cpu_ms"]["server"], mine["cpu_ms"]["database"], bare["cpu_ms"]["server"], bare["cpu_ms"]["database"])
+    return (f"{RUNTIME} (the bare view's INSERT from a block's handler) at {level} clients: {mine['ratio']:.2f} "
+            f"of the bare view{cpu}; against the bare handler: "
+            + ", ".join(f"{name} {against[name]['ratio']:.2f}" for name in subjects))
 
 
 def uptime() -> str:

@@ -110,3 +110,25 @@ def test_block_init_arguments_cannot_close_the_script_element():
     html = runtime.wrap_xblock(runtime.get_block(key), "student_view", frag, {}).body_html()
     assert "</script><script>" not in html and html.count("</script>") == 1
     assert '\\u003c/script\\u003e' in html and 'data-init="Init"' in html
+
+
+def test_the_benchmarks_bare_handler_exists_only_for_the_benchmarks(settings, client):
+    """The second reference of the load harness (``demo.bench_block``): with DEMO_BENCH its handler writes
+    the bare view's row in three queries (session with user, the block's fields, the INSERT); without,
+    its type is not installed and the handler URL answers 404 like any unknown block."""
+    from django.db import connection  # pylint: disable=import-outside-toplevel
+    from django.test.utils import CaptureQueriesContext  # pylint: disable=import-outside-toplevel
+
+    from demo.models import BlockEvent  # pylint: disable=import-outside-toplevel
+    from tests.benchmarks.bench_data import BARE_HANDLER_URL  # pylint: disable=import-outside-toplevel
+
+    user = get_user_model().objects.create_user("bench_learner")
+    client.force_login(user)
+    settings.DEMO_BENCH = False
+    assert client.post(BARE_HANDLER_URL, "{}", content_type="application/json").status_code == 404
+    settings.DEMO_BENCH = True
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(BARE_HANDLER_URL, "{}", content_type="application/json")
+    assert response.status_code == 200 and response.json() == {"saved": True}
+    assert len(queries) == 3, [q["sql"] for q in queries]
+    assert BlockEvent.objects.filter(user=user, event_type="bench").count() == 1

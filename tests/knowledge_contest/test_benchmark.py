@@ -21,11 +21,13 @@ def test_benchmark_tiny_mode():
     out = result.stdout
     queries = re.search(r"contest answer (\d+), party-class sign-in (\d+), poll vote (\d+)", out)
     assert int(queries.group(1)) <= 6 and int(queries.group(2)) <= 6, out
-    for subject in ("bare", "contest answer", "party-class sign-in", "poll vote"):
-        rows = [line for line in out.splitlines() if re.match(rf"\s+\d+\s+{re.escape(subject)}\s", line)]
+    for subject in ("bare", "bare handler", "contest answer", "party-class sign-in", "poll vote"):
+        rows = [line for line in out.splitlines() if re.match(rf"\s+\d+\s+{re.escape(subject)}\s\s", line)]
         assert len(rows) == 2, out  # one per concurrency level
     assert re.search(r"contest answer / poll vote at 2 clients: [\d.]+x .*errors: answer 0, poll vote 0", out), out
     assert re.search(r"lost tally updates \(tally off by\): \d+", out), out
+    assert re.search(r"^bare handler .* at 2 clients: [\d.]+ of the bare view .*; against the bare handler: "
+                     r"contest answer [\d.]+, party-class sign-in [\d.]+, poll vote [\d.]+$", out, re.M), out
 
 
 def test_profile_script_runs():
