@@ -1,13 +1,14 @@
-"""Where a learner action's time goes in Python (issue 16): the bare one-INSERT view, a contest answer
-and a party-class sign-in, each driven ``--requests`` times through Django's WSGI handler in this
-process (the whole middleware stack, as gunicorn calls it, no network and no other threads), first
-timed, then under cProfile.
+"""Where a learner action's time goes in Python (issue 16): the bare one-INSERT view, the same INSERT
+from a block's handler (the bare handler: the runtime's own share), a contest answer and a party-class
+sign-in, each driven ``--requests`` times through Django's WSGI handler in this process (the whole
+middleware stack, as gunicorn calls it, no network and no other threads), first timed, then under
+cProfile.
 
 Prints per action: milliseconds per request (wall, and the part spent in the database, from the
-``Server-Timing`` header of ``demo.middleware.BenchTimingMiddleware``), queries per request, the
-Python time beyond the bare view's, and the top entries of the profile by cumulative time. Figures
-only: nothing here asserts a time. The HTTP benchmarks (``bench_knowledge_contest.py``) show what
-this costs under load.
+``Server-Timing`` header of ``demo.middleware.BenchTimingMiddleware``), queries per request, the Python
+time beyond the bare view's and beyond the bare handler's, and the top entries of the profile by
+cumulative time. Figures only: nothing here asserts a time. The HTTP benchmarks
+(``bench_knowledge_contest.py``) show what this costs under load.
 
     .venv/bin/python tests/benchmarks/profile_handlers.py                 # scratch SQLite
     mysql -h127.0.0.1 -uroot -e "CREATE DATABASE IF NOT EXISTS bench_cpu CHARACTER SET utf8mb4"
@@ -34,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 # The data the HTTP benchmarks build, from the module that does not import locust (no patched stdlib here).
 from tests.benchmarks.bench_data import (  # noqa: E402
-    CODE_PERIOD, build_classes, build_contest, make_learners, session_keys,
+    BARE_HANDLER_URL, CODE_PERIOD, build_classes, build_contest, make_learners, session_keys,
 )
 
 CSRF = "benchmarkcsrftoken0123456789abcd"  # 32 characters: a valid unmasked CSRF secret
@@ -80,17 +81,19 @@ def actions(count: int, run: str) -> dict:
         active = client.post(f"/xblock/{contest}/handler/start", "{}", content_type="application/json").json()["active"]
         attempts.append((active["id"], [(q["id"], q["options"][0]["key"]) for q in active["questions"]]))
     classes = build_classes(-(-count // learners), run)
-    bare, answer, sign_in = [], [], []
+    bare, handler, answer, sign_in = [], [], [], []
     for n in range(count):
         who = n % learners
         bare.append(("/bench/insert/", keys[who], b""))
+        handler.append((BARE_HANDLER_URL, keys[who], b"{}"))
         attempt, questions = attempts[who]
         question, option = questions[(n // learners) % len(questions)]
         answer.append((f"/xblock/{contest}/handler/answer", keys[who],
                        json.dumps({"attempt": attempt, "question": question, "response": [option]}).encode()))
         usage_id = classes[n // learners]
         sign_in.append((f"/xblock/{usage_id}/handler/sign_in", keys[who], usage_id))
-    return {"bare": (bare, "saved"), "contest answer": (answer, "saved"), "party-class sign-in": (sign_in, "created")}
+    return {"bare": (bare, "saved"), "bare handler": (handler, "saved"), "contest answer": (answer, "saved"),
+            "party-class sign-in": (sign_in, "created")}
 
 
 def drive(handler, requests: list, expect: str) -> dict:
@@ -138,12 +141,13 @@ def main() -> int:
     for name, (requests, expect) in passes[0].items():
         drive(handler, requests, expect)
     figures = {name: drive(handler, requests, expect) for name, (requests, expect) in passes[1].items()}
-    bare = figures["bare"]
-    print(f"{'action':<22} {'ms/request':>10} {'db ms':>7} {'python ms':>9} {'queries':>7} {'python beyond bare':>18}")
+    bare, runtime = figures["bare"], figures["bare handler"]
+    print(f"{'action':<22} {'ms/request':>10} {'db ms':>7} {'python ms':>9} {'queries':>7} {'python beyond bare':>18} "
+          f"{'beyond bare handler':>19}")
     for name, f in figures.items():
         python = f["ms"] - f["db"]
         print(f"{name:<22} {f['ms']:>10.2f} {f['db']:>7.2f} {python:>9.2f} {f['queries']:>7.1f} "
-              f"{python - (bare['ms'] - bare['db']):>18.2f}")
+              f"{python - (bare['ms'] - bare['db']):>18.2f} {python - (runtime['ms'] - runtime['db']):>19.2f}")
     for name, (requests, expect) in (passes[2].items() if args.top or args.save else ()):
         profile = cProfile.Profile()
         profile.enable()

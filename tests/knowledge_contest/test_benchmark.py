@@ -31,11 +31,12 @@ def test_benchmark_tiny_mode():
 
 
 def test_profile_script_runs():
-    """``profile_handlers.py`` (the in-process profile of the same three actions) runs on a scratch SQLite."""
+    """``profile_handlers.py`` (the in-process profile of the same actions, beside both references) runs
+    on a scratch SQLite."""
     result = subprocess.run([sys.executable, str(ROOT / "tests" / "benchmarks" / "profile_handlers.py"),
                              "--requests", "20", "--top", "3"], capture_output=True, text=True, check=False,
                             timeout=600, cwd=ROOT, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    for action in ("bare", "contest answer", "party-class sign-in"):
+    for action in ("bare", "bare handler", "contest answer", "party-class sign-in"):
         assert re.search(rf"^{re.escape(action)}\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+", result.stdout, re.M), result.stdout
         assert f"=== {action}: top 3 by cumulative" in result.stdout
