@@ -11,8 +11,9 @@ the demo under gunicorn, in one run and alternating rounds at 1, 8, 16 and 32 cl
 
 It prints the harness's table (min/median/max of the rounds), the goals of issue 16 at 16 clients
 (answer and sign-in ≥ 0.75 of the bare view with p95 ≤ 100 ms; answer ≥ 2× the poll vote, zero
-errors both sides), the bare handler's ratio and each action's ratio to it, the queries of each action (the whole request), and the poll's lost tally
-updates: its shared tally against the learners' own last votes (a lost update is reported, not hidden).
+errors both sides), the bare handler's ratio and each action's ratio to it, the queries of each action
+(the whole request), and the poll's lost tally updates: its shared tally against the learners' own last
+votes (a lost update is reported, not hidden).
 The leaderboard at 100,000 attempts is ``bench_contest_leaderboard.py``.
 
 Set up (own database):
@@ -120,8 +121,8 @@ def main() -> int:
           f"contest answer {queries_of(spare, contest, 'answer', {'attempt': mine['attempt'], 'question': question, 'response': options[:1]})}, "  # noqa: E501
           f"party-class sign-in {sign_in_queries(classes, spare)}, "
           f"poll vote {queries_of(spare, poll, 'vote', {'choice': 'R'})}")
-    subjects = {"bare": harness.bare_insert, harness.RUNTIME: harness.bare_handler, ANSWER: answer_task(contest), SIGN_IN: sign_in_task(classes, keys),
-                VOTE: vote_task(poll)}
+    subjects = {"bare": harness.bare_insert, harness.RUNTIME: harness.bare_handler, ANSWER: answer_task(contest),
+                SIGN_IN: sign_in_task(classes, keys), VOTE: vote_task(poll)}
     with server:
         results = harness.compare(server.url, subjects, keys[:clients], contexts=contexts, cpu=server.cpu_seconds,
                                   **settings)
