@@ -8,6 +8,7 @@ import datetime
 CODE_PERIOD = 30  # the party classes' rotating on-site code, in seconds
 # The handler of ``demo.bench_block`` (any usage id of its type): the bare view's INSERT through the runtime.
 BARE_HANDLER_URL = "/xblock/block-v1:bench+floor+run+type@bench_floor+block@floor/handler/insert"
+BARE_HANDLER = "bare handler"  # its name in every benchmark's figures
 
 
 def make_learners(count: int, run: str) -> list:

@@ -131,7 +131,7 @@ def main() -> int:
     figures = harness.at_level(results, level)
     print(goal_line(figures, ANSWER, level))
     print(goal_line(figures, SIGN_IN, level))
-    print(harness.runtime_line(results, level, [ANSWER, SIGN_IN, VOTE]))
+    print(harness.runtime_line(results, level, figures, [ANSWER, SIGN_IN, VOTE]))
     ratio = figures[ANSWER]["rps"] / figures[VOTE]["rps"] if figures[VOTE]["rps"] else 0.0
     print(f"contest answer / poll vote at {level} clients: {ratio:.2f}x (goal ≥ 2: {'met' if ratio >= 2 else 'missed'}); "
           f"errors: answer {figures[ANSWER]['errors']}, poll vote {figures[VOTE]['errors']}")

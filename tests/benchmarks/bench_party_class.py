@@ -73,15 +73,7 @@ def goal_line(figures: dict, subject: str, level: int) -> str:
     return (f"{subject} at {level} clients: {mine['rps']:.1f} req/s = {mine['ratio']:.2f} of the bare view "
             f"(goal ≥ 0.75: {'met' if mine['ratio'] >= 0.75 else 'missed'}), p95 {mine['p95']:.0f} ms "
             f"(goal ≤ 100 ms: {'met' if mine['p95'] <= 100 else 'missed'}), errors {mine['errors']}"
-            + cpu_words(mine, figures.get("bare")))
-
-
-def cpu_words(mine: dict, bare: dict | None) -> str:
-    """The server's and the database's CPU per request against the bare view's: what the ratio comes from."""
-    if not mine.get("cpu_ms") or not bare or not bare.get("cpu_ms"):
-        return ""
-    return "; CPU ms per request, server {:.2f} (bare {:.2f}), database {:.2f} (bare {:.2f})".format(
-        mine["cpu_ms"]["server"], bare["cpu_ms"]["server"], mine["cpu_ms"]["database"], bare["cpu_ms"]["database"])
+            + harness.cpu_words(mine, figures.get("bare")))
 
 
 def load_settings(tiny: bool) -> dict:
@@ -119,7 +111,7 @@ def main() -> int:
     level = 16 if 16 in results else max(results)
     figures = harness.at_level(results, level)
     print(goal_line(figures, SIGN_IN, level))
-    print(harness.runtime_line(results, level, [SIGN_IN]))
+    print(harness.runtime_line(results, level, figures, [SIGN_IN]))
     print(f"after the run: {harness.uptime()}")
     return 1 if any(f["errors"] for f in figures.values()) else 0
 

@@ -49,7 +49,7 @@ import psutil  # locust's own dependency
 from locust import FastHttpUser, constant
 from locust.env import Environment
 
-from tests.benchmarks.bench_data import BARE_HANDLER_URL
+from tests.benchmarks.bench_data import BARE_HANDLER, BARE_HANDLER_URL
 
 ROOT = Path(__file__).resolve().parents[2]
 CSRF = "benchmarkcsrftoken0123456789abcd"  # 32 characters: a valid unmasked CSRF secret
@@ -165,13 +165,13 @@ def bare_insert(client, context) -> None:
     client.post("/bench/insert/", headers=context["headers"], name="bare insert")
 
 
-RUNTIME = "bare handler"
+RUNTIME = BARE_HANDLER
 
 
 def bare_handler(client, context) -> None:
     """The runtime's own share (``demo.bench_block``): the bare view's INSERT from a block's handler, so
     through the handler URL, the runtime, the block and the read of its fields, as every action."""
-    client.post(BARE_HANDLER_URL, data="{}", headers=context["headers"], name="bare handler")
+    client.post(BARE_HANDLER_URL, data="{}", headers=context["headers"], name=RUNTIME)
 
 
 @dataclass
@@ -325,20 +325,23 @@ def at_level(results: dict, level: int, floor: str = "bare") -> dict:
     return out
 
 
-def runtime_line(results: dict, level: int, subjects: list[str]) -> str:
-    """The runtime's own share at ``level``: the bare handler (``RUNTIME``) against the bare view, and each
-    of ``subjects`` against the bare handler (medians of the per-round ratios)."""
-    if RUNTIME not in results[level]:
+def cpu_words(mine: dict, bare: dict | None) -> str:
+    """The server's and the database's CPU per request against the bare view's: what a ratio comes from."""
+    if not mine.get("cpu_ms") or not bare or not bare.get("cpu_ms"):
         return ""
-    figures, against = at_level(results, level), at_level(results, level, floor=RUNTIME)
-    mine, bare = figures[RUNTIME], figures["bare"]
-    cpu = ""
-    if mine["cpu_ms"] and bare["cpu_ms"]:
-        cpu = " (CPU ms per request, server {:.2f}, database {:.2f}; bare view {:.2f}, {:.2f})".format(
-            mine["cpu_ms"]["server"], mine["cpu_ms"]["database"], bare["cpu_ms"]["server"], bare["cpu_ms"]["database"])
-    return (f"{RUNTIME} (the bare view's INSERT from a block's handler) at {level} clients: {mine['ratio']:.2f} "
-            f"of the bare view{cpu}; against the bare handler: "
-            + ", ".join(f"{name} {against[name]['ratio']:.2f}" for name in subjects))
+    return "; CPU ms per request, server {:.2f} (bare {:.2f}), database {:.2f} (bare {:.2f})".format(
+        mine["cpu_ms"]["server"], bare["cpu_ms"]["server"], mine["cpu_ms"]["database"], bare["cpu_ms"]["database"])
+
+
+def runtime_line(results: dict, level: int, figures: dict, subjects: list[str]) -> str:
+    """The runtime's own share at ``level`` (``figures``: ``at_level`` of it): the bare handler (``RUNTIME``)
+    against the bare view, and each of ``subjects`` against the bare handler (medians of per-round ratios)."""
+    if RUNTIME not in figures:
+        return ""
+    against = at_level(results, level, floor=RUNTIME)
+    return (f"{RUNTIME} (the bare view's INSERT from a block's handler) at {level} clients: "
+            f"{figures[RUNTIME]['ratio']:.2f} of the bare view{cpu_words(figures[RUNTIME], figures['bare'])}; "
+            "against the bare handler: " + ", ".join(f"{name} {against[name]['ratio']:.2f}" for name in subjects))
 
 
 def uptime() -> str:

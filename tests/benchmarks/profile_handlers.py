@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 # The data the HTTP benchmarks build, from the module that does not import locust (no patched stdlib here).
 from tests.benchmarks.bench_data import (  # noqa: E402
-    BARE_HANDLER_URL, CODE_PERIOD, build_classes, build_contest, make_learners, session_keys,
+    BARE_HANDLER, BARE_HANDLER_URL, CODE_PERIOD, build_classes, build_contest, make_learners, session_keys,
 )
 
 CSRF = "benchmarkcsrftoken0123456789abcd"  # 32 characters: a valid unmasked CSRF secret
@@ -92,7 +92,7 @@ def actions(count: int, run: str) -> dict:
                        json.dumps({"attempt": attempt, "question": question, "response": [option]}).encode()))
         usage_id = classes[n // learners]
         sign_in.append((f"/xblock/{usage_id}/handler/sign_in", keys[who], usage_id))
-    return {"bare": (bare, "saved"), "bare handler": (handler, "saved"), "contest answer": (answer, "saved"),
+    return {"bare": (bare, "saved"), BARE_HANDLER: (handler, "saved"), "contest answer": (answer, "saved"),
             "party-class sign-in": (sign_in, "created")}
 
 
@@ -141,7 +141,7 @@ def main() -> int:
     for name, (requests, expect) in passes[0].items():
         drive(handler, requests, expect)
     figures = {name: drive(handler, requests, expect) for name, (requests, expect) in passes[1].items()}
-    bare, runtime = figures["bare"], figures["bare handler"]
+    bare, runtime = figures["bare"], figures[BARE_HANDLER]
     print(f"{'action':<22} {'ms/request':>10} {'db ms':>7} {'python ms':>9} {'queries':>7} {'python beyond bare':>18} "
           f"{'beyond bare handler':>19}")
     for name, f in figures.items():

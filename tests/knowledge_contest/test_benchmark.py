@@ -26,7 +26,9 @@ def test_benchmark_tiny_mode():
         assert len(rows) == 2, out  # one per concurrency level
     assert re.search(r"contest answer / poll vote at 2 clients: [\d.]+x .*errors: answer 0, poll vote 0", out), out
     assert re.search(r"lost tally updates \(tally off by\): \d+", out), out
-    assert re.search(r"^bare handler .* at 2 clients: [\d.]+ of the bare view .*; against the bare handler: "
+    assert re.search(r"^bare handler .* at 2 clients: [\d.]+ of the "
+                     r"bare view; CPU ms per request, server [\d.]+ \(bare [\d.]+\), "
+                     r"database [\d.]+ \(bare [\d.]+\); against the bare handler: "
                      r"contest answer [\d.]+, party-class sign-in [\d.]+, poll vote [\d.]+$", out, re.M), out
 
 

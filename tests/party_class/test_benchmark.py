@@ -26,4 +26,6 @@ def test_benchmark_tiny_mode():
     assert cpu and float(cpu.group(1)) > 0 and float(cpu.group(3)) > 0, out
     # The runtime's own share: the bare view's INSERT from a block's handler, and the sign-in against it.
     assert re.search(r"^bare handler \(the bare view's INSERT from a block's handler\) at 2 clients: [\d.]+ of the "
-                     r"bare view .*; against the bare handler: party-class sign-in [\d.]+$", out, re.M), out
+                     r"bare view; CPU ms per request, server [\d.]+ \(bare [\d.]+\), "
+                     r"database [\d.]+ \(bare [\d.]+\); against the bare handler: "
+                     r"party-class sign-in [\d.]+$", out, re.M), out
