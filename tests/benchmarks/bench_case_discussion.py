@@ -99,9 +99,9 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "demo.settings")
     os.environ.setdefault("DEMO_DEBUG", "0")
     if os.environ.get("DB") == "mysql":
-        from tests.benchmarks.bench_compliance import create_database  # pylint: disable=import-outside-toplevel
+        from tests.benchmarks.bench_data import ensure_database  # pylint: disable=import-outside-toplevel
         os.environ.setdefault("MYSQL_DATABASE", "bench_case_discussion")
-        create_database()
+        ensure_database()
     import django  # pylint: disable=import-outside-toplevel
     django.setup()
     from django.core.management import call_command  # pylint: disable=import-outside-toplevel

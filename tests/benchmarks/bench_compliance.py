@@ -27,6 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+from tests.benchmarks.bench_data import ensure_database, mysql_args  # noqa: E402
 
 # The tree: one provincial committee > 49 committees > 450 general branches > 4,500 branches.
 COMMITTEES, GENERAL_BRANCHES, BRANCHES = 49, 450, 4500
@@ -35,26 +36,6 @@ MEMBERS = 100_000
 ENTRIES_PER_MEMBER = 20  # 14 this year, 6 last year: 2,000,000 lines
 YEAR = 2026
 SEED = 2026
-
-
-def create_database() -> None:
-    import MySQLdb  # pylint: disable=import-outside-toplevel
-    conn = MySQLdb.connect(**_connect_args(db=None))
-    conn.cursor().execute(
-        f"CREATE DATABASE IF NOT EXISTS `{os.environ['MYSQL_DATABASE']}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-    )
-    conn.close()
-
-
-def _connect_args(db: str | None) -> dict:
-    args = {
-        "host": os.environ.get("MYSQL_HOST", "127.0.0.1"), "port": int(os.environ.get("MYSQL_PORT", "3306")),
-        "user": os.environ.get("MYSQL_USER", "root"), "passwd": os.environ.get("MYSQL_PASSWORD", ""),
-        "charset": "utf8mb4", "local_infile": 1,
-    }
-    if db:
-        args["db"] = db
-    return args
 
 
 def data_is_loaded() -> bool:
@@ -109,7 +90,7 @@ def load_data() -> None:
 
     rng = random.Random(SEED)
     categories = {c.code: (c.pk, c.yearly_hours) for c in MemberCategory.objects.all()}
-    conn = MySQLdb.connect(**_connect_args(os.environ["MYSQL_DATABASE"]))
+    conn = MySQLdb.connect(**mysql_args(os.environ["MYSQL_DATABASE"]))
     cursor = conn.cursor()
     cursor.execute("SET FOREIGN_KEY_CHECKS = 0")  # session only: tables are emptied and refilled consistently
     for table in ("party_training_memberyearhours", "party_training_hourentry", "party_training_memberprofile_categories",
@@ -269,7 +250,7 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "demo.settings")
     os.environ.setdefault("DB", "mysql")
     os.environ.setdefault("MYSQL_DATABASE", "bench_compliance")
-    create_database()
+    ensure_database()
     import django  # pylint: disable=import-outside-toplevel
     django.setup()
     from django.core.management import call_command  # pylint: disable=import-outside-toplevel

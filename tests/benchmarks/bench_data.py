@@ -4,11 +4,34 @@ load harness: locust patches the standard library when imported, which the profi
 from __future__ import annotations
 
 import datetime
+import os
 
 CODE_PERIOD = 30  # the party classes' rotating on-site code, in seconds
 # The handler of ``demo.bench_block`` (any usage id of its type): the bare view's INSERT through the runtime.
 BARE_HANDLER_URL = "/xblock/block-v1:bench+floor+run+type@bench_floor+block@floor/handler/insert"
 BARE_HANDLER = "bare handler"  # its name in every benchmark's figures
+
+
+def mysql_args(db: str | None = None) -> dict:
+    """MySQLdb's connection arguments from the environment the demo's settings read (MYSQL_*)."""
+    args = {"host": os.environ.get("MYSQL_HOST", "127.0.0.1"), "port": int(os.environ.get("MYSQL_PORT", "3306")),
+            "user": os.environ.get("MYSQL_USER", "root"), "passwd": os.environ.get("MYSQL_PASSWORD", ""),
+            "charset": "utf8mb4", "local_infile": 1}
+    return {**args, "db": db} if db else args
+
+
+def ensure_database() -> None:
+    """With DB=mysql, create MYSQL_DATABASE if it is not there, so that a benchmark's command runs as
+    printed on a fresh machine (the demo's settings name ``test`` when it is unset)."""
+    if os.environ.get("DB") != "mysql":
+        return
+    import MySQLdb  # pylint: disable=import-outside-toplevel
+    conn = MySQLdb.connect(**mysql_args())
+    try:
+        conn.cursor().execute(f"CREATE DATABASE IF NOT EXISTS `{os.environ.get('MYSQL_DATABASE', 'test')}` "
+                              "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+    finally:
+        conn.close()
 
 
 def make_learners(count: int, run: str) -> list:

@@ -11,9 +11,8 @@
    handler) against the bare one-INSERT view, at 1, 8, 16, 32 clients, alternating rounds,
    min/median/max and the ratio to the bare view.
 
-Set up (own database):
-    mysql -h127.0.0.1 -uroot -e "CREATE DATABASE bench_live CHARACTER SET utf8mb4"
-Run (the script migrates, creates its data, starts and stops gunicorn):
+Run (on a database of its own: the script creates it if needed, migrates, creates its data,
+starts and stops gunicorn):
     DB=mysql MYSQL_DATABASE=bench_live .venv/bin/python tests/benchmarks/bench_live_contest.py
     .venv/bin/python tests/benchmarks/bench_live_contest.py --tiny   # 6 players, scratch SQLite (the test suite)
 """

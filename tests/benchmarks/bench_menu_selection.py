@@ -124,6 +124,8 @@ def setup_django(tiny: bool):
     if tiny and os.environ.get("DB") != "mysql":
         os.environ["DEMO_DB"] = os.path.join(tempfile.mkdtemp(prefix="bench_menu_"), "bench.sqlite3")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "demo.settings")
+    from tests.benchmarks.bench_data import ensure_database  # noqa: E402
+    ensure_database()
     import django  # noqa: E402
     django.setup()
     from django.core.management import call_command  # noqa: E402

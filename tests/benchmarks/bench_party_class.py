@@ -7,9 +7,8 @@ runs (the whole request). Figures only: nothing here asserts a time.
 Every request is a first sign-in (the next learner in the next class, so the unique key never
 refuses one): the write path the lecture room takes at the start of a class.
 
-Set up (own database):
-    mysql -h127.0.0.1 -uroot -e "CREATE DATABASE bench_party_class CHARACTER SET utf8mb4"
-Run (the script migrates, creates its data, starts and stops gunicorn; BENCH_PORT picks its port):
+Run (on a database of its own: the script creates it if needed, migrates, creates its data,
+starts and stops gunicorn; BENCH_PORT picks its port):
     DB=mysql MYSQL_DATABASE=bench_party_class .venv/bin/python tests/benchmarks/bench_party_class.py
     .venv/bin/python tests/benchmarks/bench_party_class.py --tiny   # scratch SQLite, seconds (the test suite)
 """

@@ -33,9 +33,8 @@ CATEGORIES = ["党员", "党员；青年党员", "党员；一般干部", "党�
 def prepare_database() -> None:
     if os.environ.get("DB") == "mysql":
         import MySQLdb  # pylint: disable=import-outside-toplevel
-        conn = MySQLdb.connect(host=os.environ.get("MYSQL_HOST", "127.0.0.1"),
-                               port=int(os.environ.get("MYSQL_PORT", "3306")),
-                               user=os.environ.get("MYSQL_USER", "root"), passwd=os.environ.get("MYSQL_PASSWORD", ""))
+        from tests.benchmarks.bench_data import mysql_args  # pylint: disable=import-outside-toplevel
+        conn = MySQLdb.connect(**mysql_args())
         name = os.environ["MYSQL_DATABASE"]
         conn.cursor().execute(f"DROP DATABASE IF EXISTS `{name}`")
         conn.cursor().execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")

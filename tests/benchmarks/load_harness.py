@@ -49,7 +49,7 @@ import psutil  # locust's own dependency
 from locust import FastHttpUser, constant
 from locust.env import Environment
 
-from tests.benchmarks.bench_data import BARE_HANDLER, BARE_HANDLER_URL
+from tests.benchmarks.bench_data import BARE_HANDLER, BARE_HANDLER_URL, ensure_database
 
 ROOT = Path(__file__).resolve().parents[2]
 CSRF = "benchmarkcsrftoken0123456789abcd"  # 32 characters: a valid unmasked CSRF secret
@@ -73,6 +73,7 @@ def setup_django(tiny: bool) -> dict:
             raise SystemExit("Run the full benchmark on MariaDB: DB=mysql MYSQL_DATABASE=... (see the script's help)")
         os.environ.setdefault("DEMO_DB", str(Path(tempfile.mkdtemp(prefix="bench-")) / "bench.sqlite3"))
     os.environ["DEMO_BENCH"] = "1"
+    ensure_database()
     import django  # pylint: disable=import-outside-toplevel
     django.setup()
     from django.core.management import call_command  # pylint: disable=import-outside-toplevel

@@ -11,7 +11,6 @@ cumulative time. Figures only: nothing here asserts a time. The HTTP benchmarks
 (``bench_knowledge_contest.py``) show what this costs under load.
 
     .venv/bin/python tests/benchmarks/profile_handlers.py                 # scratch SQLite
-    mysql -h127.0.0.1 -uroot -e "CREATE DATABASE IF NOT EXISTS bench_cpu CHARACTER SET utf8mb4"
     DB=mysql MYSQL_DATABASE=bench_cpu .venv/bin/python tests/benchmarks/profile_handlers.py
     .venv/bin/python tests/benchmarks/profile_handlers.py --requests 2000 --top 40 --sort tottime
 """
@@ -35,7 +34,8 @@ sys.path.insert(0, str(ROOT))
 
 # The data the HTTP benchmarks build, from the module that does not import locust (no patched stdlib here).
 from tests.benchmarks.bench_data import (  # noqa: E402
-    BARE_HANDLER, BARE_HANDLER_URL, CODE_PERIOD, build_classes, build_contest, make_learners, session_keys,
+    BARE_HANDLER, BARE_HANDLER_URL, CODE_PERIOD, build_classes, build_contest, ensure_database, make_learners,
+    session_keys,
 )
 
 CSRF = "benchmarkcsrftoken0123456789abcd"  # 32 characters: a valid unmasked CSRF secret
@@ -47,6 +47,7 @@ def setup_django() -> None:
     os.environ["DEMO_BENCH"], os.environ["DEMO_DEBUG"], os.environ["DEMO_CONN_MAX_AGE"] = "1", "0", "60"
     if os.environ.get("DB") != "mysql":
         os.environ.setdefault("DEMO_DB", str(Path(tempfile.mkdtemp(prefix="profile-")) / "profile.sqlite3"))
+    ensure_database()
     import django  # pylint: disable=import-outside-toplevel
     django.setup()
     from django.core.management import call_command  # pylint: disable=import-outside-toplevel

@@ -25,7 +25,7 @@ def test_benchmark_tiny_mode():
         rows = [line for line in out.splitlines() if re.match(rf"\s+\d+\s+{re.escape(subject)}\s\s", line)]
         assert len(rows) == 2, out  # one per concurrency level
     assert re.search(r"contest answer / poll vote at 2 clients: [\d.]+x \(goal ≥ 2: (met|missed); the bare view's "
-                     r"[\d.]+x\); errors: answer 0, poll vote 0", out), out
+                     r"[\d.]+x, the bare handler's [\d.]+x\); errors: answer 0, poll vote 0", out), out
     assert re.search(r"lost tally updates \(tally off by\): \d+", out), out
     assert re.search(r"^bare handler .* at 2 clients: [\d.]+ of the "
                      r"bare view; CPU ms per request, server [\d.]+ \(bare [\d.]+\), "
