@@ -105,7 +105,7 @@ def main() -> int:
     print(f"Queries of one sign-in, the whole request: {sign_in_queries(classes, spare)}")
     settings = load_settings(args.tiny)
     with server:
-        subjects = {"bare": harness.bare_insert, harness.RUNTIME: harness.bare_handler,
+        subjects = {"bare": harness.bare_insert, harness.BARE_HANDLER: harness.bare_handler,
                     SIGN_IN: sign_in_task(classes, keys)}
         results = harness.compare(server.url, subjects, keys[:max(settings["levels"])], cpu=server.cpu_seconds,
                                   **settings)

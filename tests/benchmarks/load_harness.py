@@ -166,13 +166,10 @@ def bare_insert(client, context) -> None:
     client.post("/bench/insert/", headers=context["headers"], name="bare insert")
 
 
-RUNTIME = BARE_HANDLER
-
-
 def bare_handler(client, context) -> None:
     """The runtime's own share (``demo.bench_block``): the bare view's INSERT from a block's handler, so
     through the handler URL, the runtime, the block and the read of its fields, as every action."""
-    client.post(BARE_HANDLER_URL, data="{}", headers=context["headers"], name=RUNTIME)
+    client.post(BARE_HANDLER_URL, data="{}", headers=context["headers"], name=BARE_HANDLER)
 
 
 @dataclass
@@ -335,13 +332,14 @@ def cpu_words(mine: dict, bare: dict | None) -> str:
 
 
 def runtime_line(results: dict, level: int, figures: dict, subjects: list[str]) -> str:
-    """The runtime's own share at ``level`` (``figures``: ``at_level`` of it): the bare handler (``RUNTIME``)
-    against the bare view, and each of ``subjects`` against the bare handler (medians of per-round ratios)."""
-    if RUNTIME not in figures:
+    """The runtime's own share at ``level`` (``figures``: ``at_level`` of it): the bare handler against the
+    bare view, and each of ``subjects`` against the bare handler (medians of the per-round ratios)."""
+    if BARE_HANDLER not in figures:
         return ""
-    against = at_level(results, level, floor=RUNTIME)
-    return (f"{RUNTIME} (the bare view's INSERT from a block's handler) at {level} clients: "
-            f"{figures[RUNTIME]['ratio']:.2f} of the bare view{cpu_words(figures[RUNTIME], figures['bare'])}; "
+    against = at_level(results, level, floor=BARE_HANDLER)
+    mine = figures[BARE_HANDLER]
+    return (f"{BARE_HANDLER} (the bare view's INSERT from a block's handler) at {level} clients: "
+            f"{mine['ratio']:.2f} of the bare view{cpu_words(mine, figures['bare'])}; "
             "against the bare handler: " + ", ".join(f"{name} {against[name]['ratio']:.2f}" for name in subjects))
 
 
