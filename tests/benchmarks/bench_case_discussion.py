@@ -96,16 +96,11 @@ def main() -> None:
     if args.tiny:
         args.posts, args.rounds = 60, 3
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "demo.settings")
     os.environ.setdefault("DEMO_DEBUG", "0")
     if os.environ.get("DB") == "mysql":
-        from tests.benchmarks.bench_data import ensure_database  # pylint: disable=import-outside-toplevel
         os.environ.setdefault("MYSQL_DATABASE", "bench_case_discussion")
-        ensure_database()
-    import django  # pylint: disable=import-outside-toplevel
-    django.setup()
-    from django.core.management import call_command  # pylint: disable=import-outside-toplevel
-    call_command("migrate", verbosity=0, interactive=False)
+    from tests.benchmarks.bench_data import start_django  # pylint: disable=import-outside-toplevel
+    start_django()
     run(args.posts, args.rounds)
 
 

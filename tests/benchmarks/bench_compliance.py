@@ -27,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-from tests.benchmarks.bench_data import ensure_database, mysql_args  # noqa: E402
+from tests.benchmarks.bench_data import mysql_args, start_django  # noqa: E402
 
 # The tree: one provincial committee > 49 committees > 450 general branches > 4,500 branches.
 COMMITTEES, GENERAL_BRANCHES, BRANCHES = 49, 450, 4500
@@ -247,17 +247,11 @@ def main() -> None:
     args = parser.parse_args()
 
     # Set here, not on import: the test suite imports this module for its tiny mode.
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "demo.settings")
     os.environ.setdefault("DB", "mysql")
     os.environ.setdefault("MYSQL_DATABASE", "bench_compliance")
-    ensure_database()
-    import django  # pylint: disable=import-outside-toplevel
-    django.setup()
-    from django.core.management import call_command  # pylint: disable=import-outside-toplevel
+    start_django()  # every app: the page measured needs sessions too
     from party_training.edx_plugin.core.models import Organization  # pylint: disable=import-outside-toplevel
 
-    # Every app: the page measured needs sessions too.
-    call_command("migrate", verbosity=0, interactive=False)
     if args.reload or not data_is_loaded():
         load_data()
     else:

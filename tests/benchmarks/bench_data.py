@@ -34,6 +34,17 @@ def ensure_database() -> None:
         conn.close()
 
 
+def start_django() -> None:
+    """Django for a benchmark process on the demo's settings and its database (each script chooses it in
+    the environment first: DB, MYSQL_DATABASE or DEMO_DB), created if it is not there and migrated."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "demo.settings")
+    ensure_database()
+    import django  # pylint: disable=import-outside-toplevel
+    django.setup()
+    from django.core.management import call_command  # pylint: disable=import-outside-toplevel
+    call_command("migrate", verbosity=0, interactive=False)
+
+
 def make_learners(count: int, run: str) -> list:
     """``count`` members of one branch (bulk inserts)."""
     from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel

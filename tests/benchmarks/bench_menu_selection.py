@@ -123,13 +123,8 @@ def bench_allocation(learners: int, options: int, ranks: int, rounds: int) -> No
 def setup_django(tiny: bool):
     if tiny and os.environ.get("DB") != "mysql":
         os.environ["DEMO_DB"] = os.path.join(tempfile.mkdtemp(prefix="bench_menu_"), "bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "demo.settings")
-    from tests.benchmarks.bench_data import ensure_database  # noqa: E402
-    ensure_database()
-    import django  # noqa: E402
-    django.setup()
-    from django.core.management import call_command  # noqa: E402
-    call_command("migrate", verbosity=0)
+    from tests.benchmarks.bench_data import start_django  # noqa: E402
+    start_django()
 
 
 def one_round(usage_id: str, users, threads: int) -> dict:

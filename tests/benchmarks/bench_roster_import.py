@@ -33,12 +33,11 @@ CATEGORIES = ["党员", "党员；青年党员", "党员；一般干部", "党�
 def prepare_database() -> None:
     if os.environ.get("DB") == "mysql":
         import MySQLdb  # pylint: disable=import-outside-toplevel
-        from tests.benchmarks.bench_data import mysql_args  # pylint: disable=import-outside-toplevel
+        from tests.benchmarks.bench_data import ensure_database, mysql_args  # pylint: disable=import-outside-toplevel
         conn = MySQLdb.connect(**mysql_args())
-        name = os.environ["MYSQL_DATABASE"]
-        conn.cursor().execute(f"DROP DATABASE IF EXISTS `{name}`")
-        conn.cursor().execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+        conn.cursor().execute(f"DROP DATABASE IF EXISTS `{os.environ['MYSQL_DATABASE']}`")  # every run starts empty
         conn.close()
+        ensure_database()
     else:
         os.environ["DEMO_DB"] = os.path.join(tempfile.mkdtemp(prefix="bench_roster_"), "db.sqlite3")
 

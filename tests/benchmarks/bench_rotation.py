@@ -38,13 +38,8 @@ sys.path.insert(0, str(ROOT))
 def setup_django() -> None:
     if os.environ.get("DB") != "mysql":
         os.environ["DEMO_DB"] = os.path.join(tempfile.mkdtemp(prefix="bench_rotation_"), "bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "demo.settings")
-    from tests.benchmarks.bench_data import ensure_database  # pylint: disable=import-outside-toplevel
-    ensure_database()
-    import django  # pylint: disable=import-outside-toplevel
-    django.setup()
-    from django.core.management import call_command  # pylint: disable=import-outside-toplevel
-    call_command("migrate", verbosity=0)
+    from tests.benchmarks.bench_data import start_django  # pylint: disable=import-outside-toplevel
+    start_django()
 
 
 def load(members: int, organizations: int, classes_count: int, seed: int = 2026):

@@ -49,7 +49,7 @@ import psutil  # locust's own dependency
 from locust import FastHttpUser, constant
 from locust.env import Environment
 
-from tests.benchmarks.bench_data import BARE_HANDLER, BARE_HANDLER_URL, ensure_database
+from tests.benchmarks.bench_data import BARE_HANDLER, BARE_HANDLER_URL, start_django
 
 ROOT = Path(__file__).resolve().parents[2]
 CSRF = "benchmarkcsrftoken0123456789abcd"  # 32 characters: a valid unmasked CSRF secret
@@ -67,17 +67,12 @@ def setup_django(tiny: bool) -> dict:
     """Django for the benchmark process, on the server's database: MariaDB when DB=mysql, else (the
     tiny mode) a scratch SQLite file. Returns the environment the server must get."""
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "demo.settings")
     if os.environ.get("DB") != "mysql":
         if not tiny:
             raise SystemExit("Run the full benchmark on MariaDB: DB=mysql MYSQL_DATABASE=... (see the script's help)")
         os.environ.setdefault("DEMO_DB", str(Path(tempfile.mkdtemp(prefix="bench-")) / "bench.sqlite3"))
     os.environ["DEMO_BENCH"] = "1"
-    ensure_database()
-    import django  # pylint: disable=import-outside-toplevel
-    django.setup()
-    from django.core.management import call_command  # pylint: disable=import-outside-toplevel
-    call_command("migrate", verbosity=0, interactive=False)
+    start_django()
     return {key: os.environ[key] for key in ("DB", "DEMO_DB", "MYSQL_DATABASE", "MYSQL_HOST", "MYSQL_PORT",
                                              "MYSQL_USER", "MYSQL_PASSWORD") if key in os.environ}
 

@@ -34,8 +34,8 @@ sys.path.insert(0, str(ROOT))
 
 # The data the HTTP benchmarks build, from the module that does not import locust (no patched stdlib here).
 from tests.benchmarks.bench_data import (  # noqa: E402
-    BARE_HANDLER, BARE_HANDLER_URL, CODE_PERIOD, build_classes, build_contest, ensure_database, make_learners,
-    session_keys,
+    BARE_HANDLER, BARE_HANDLER_URL, CODE_PERIOD, build_classes, build_contest, make_learners, session_keys,
+    start_django,
 )
 
 CSRF = "benchmarkcsrftoken0123456789abcd"  # 32 characters: a valid unmasked CSRF secret
@@ -43,15 +43,10 @@ CSRF = "benchmarkcsrftoken0123456789abcd"  # 32 characters: a valid unmasked CSR
 
 def setup_django() -> None:
     """The demo's settings as the benchmarks' gunicorn runs them (DEBUG off, the bare view on)."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "demo.settings")
     os.environ["DEMO_BENCH"], os.environ["DEMO_DEBUG"], os.environ["DEMO_CONN_MAX_AGE"] = "1", "0", "60"
     if os.environ.get("DB") != "mysql":
         os.environ.setdefault("DEMO_DB", str(Path(tempfile.mkdtemp(prefix="profile-")) / "profile.sqlite3"))
-    ensure_database()
-    import django  # pylint: disable=import-outside-toplevel
-    django.setup()
-    from django.core.management import call_command  # pylint: disable=import-outside-toplevel
-    call_command("migrate", verbosity=0, interactive=False)
+    start_django()
 
 
 # --- requests -------------------------------------------------------------------------------------
